@@ -1,0 +1,84 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
+import { catchError, concatMap, from, Observable, of } from 'rxjs';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../nativemessage.constants';
+import { WebhookErrors, WebhookHttpException } from '../webhook/webhook-http.exception';
+import { getVerified, VerifiedWebhook } from '../webhook/webhook-request';
+import { DeliveryKeys, IdempotencyStore } from './idempotency-store';
+
+/**
+ * Makes each delivery run at most once at a time and once in all: claims it in the store before the
+ * handler, marks it handled after, and releases it on failure so the provider's retry runs again.
+ * Duplicates are answered 200 `{ received: true, duplicate: true }` without running anything;
+ * a duplicate arriving while the first is in flight gets 409 with `Retry-After`.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
+  constructor(protected readonly store: IdempotencyStore) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const verified = getVerified(context.switchToHttp().getRequest<object>());
+    if (!verified) throw new Error('IdempotencyInterceptor runs only after WebhookSignatureGuard');
+    const keys = this.getKeys(verified);
+
+    let outcome;
+    try {
+      outcome = await this.store.claim(keys, new Date());
+    } catch (error) {
+      this.logStoreError('claim', verified, error);
+      throw WebhookErrors.storeUnavailable(DEFAULT_RETRY_AFTER_SECONDS);
+    }
+    if (outcome === 'duplicate') return of({ received: true, duplicate: true });
+    if (outcome === 'in-flight') throw WebhookErrors.inFlight(DEFAULT_RETRY_AFTER_SECONDS);
+
+    return next.handle().pipe(
+      concatMap((body: unknown) => from(this.complete(keys, verified).then(() => body))),
+      catchError((error: unknown) => from(this.fail(keys, verified, error))),
+    );
+  }
+
+  /** The keys that identify a delivery; override to change what counts as the same delivery. */
+  protected getKeys(verified: VerifiedWebhook): DeliveryKeys {
+    return { webhookId: verified.context.webhookId, bodySha256: verified.context.bodySha256 };
+  }
+
+  private async complete(keys: DeliveryKeys, verified: VerifiedWebhook): Promise<void> {
+    try {
+      await this.store.complete(keys, new Date());
+    } catch (error) {
+      this.logStoreError('complete', verified, error);
+      throw WebhookErrors.storeUnavailable(DEFAULT_RETRY_AFTER_SECONDS);
+    }
+  }
+
+  private async fail(keys: DeliveryKeys, verified: VerifiedWebhook, error: unknown): Promise<never> {
+    try {
+      if (error instanceof WebhookHttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
+        await this.store.recordRejected({
+          keys,
+          body: verified.rawBody.toString('utf8'),
+          problems: error.body.details ?? [error.body.error],
+          at: new Date(),
+        });
+      }
+      await this.store.release(keys);
+    } catch (storeError) {
+      // The original failure still decides the answer; a claim left behind expires after claimTimeoutMs.
+      this.logStoreError('release', verified, storeError);
+    }
+    throw error;
+  }
+
+  private logStoreError(step: string, verified: VerifiedWebhook, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Idempotency store failed to ${step} delivery ${verified.context.deliveryId}: ${message}`);
+  }
+}

@@ -1,0 +1,57 @@
+export { NativeMessageModule } from './nativemessage.module';
+export {
+  NATIVEMESSAGE_OPTIONS,
+  DEFAULT_WEBHOOK_PATH,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_RETENTION_MS,
+  DEFAULT_KEYWORDS,
+  SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+} from './nativemessage.constants';
+export {
+  NativeMessageError,
+  NativeMessageConfigurationError,
+  NativeMessageHandlerError,
+  RawBodyUnavailableError,
+} from './nativemessage.errors';
+export type {
+  NativeMessageModuleOptions,
+  NativeMessageModuleExtras,
+  NativeMessageWebhookOptions,
+  NativeMessageKeywordOptions,
+  NativeMessageIdempotencyOptions,
+  ResolvedNativeMessageOptions,
+} from './interfaces/nativemessage-options.interface';
+export {
+  NativeMessageEvent,
+  DeliveryReportEvent,
+  MessageStatusChanged,
+  MessageDelivered,
+  MessageFailed,
+  MessageExpired,
+  InboundMessageEvent,
+  InboundMessageReceived,
+  KeywordEvent,
+  OptOutRequested,
+  OptInRequested,
+  HelpRequested,
+  UnknownWebhookReceived,
+} from './events/nativemessage.events';
+export type {
+  KnownMessageStatus,
+  MessageStatus,
+  MessageErrorCode,
+  NativeMessageEventClass,
+  DeliveryReportFields,
+  InboundMessageFields,
+} from './events/nativemessage.events';
+export { OnNativeMessageEvent } from './events/on-nativemessage-event.decorator';
+export { IdempotencyStore } from './idempotency/idempotency-store';
+export type { ClaimOutcome, DeliveryKeys, RejectedDelivery } from './idempotency/idempotency-store';
+export { MemoryIdempotencyStore } from './idempotency/memory-idempotency.store';
+export type { MemoryIdempotencyStoreOptions } from './idempotency/memory-idempotency.store';
+export { WebhookSignatureVerifier } from './webhook/signature.verifier';
+export { WebhookSignatureGuard } from './webhook/webhook-signature.guard';
+export type { WebhookDeliveryContext } from './webhook/webhook-request';
+export type { WebhookErrorBody } from './webhook/webhook-http.exception';
+export type { WebhookAcceptedBody } from './webhook/webhook.receiver';

@@ -1,0 +1,4 @@
+export { signWebhook } from './sign-webhook';
+export type { SignWebhookOptions, SignedWebhook } from './sign-webhook';
+export { createDlrPayload, createMoPayload, createMoGuidePayload } from './payload-factories';
+export type { DlrPayload, MoQuickstartPayload, MoGuidePayload } from './payload-factories';

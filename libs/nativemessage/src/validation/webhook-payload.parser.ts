@@ -1,0 +1,125 @@
+import { getMetadataStorage, validateSync } from 'class-validator';
+import type { ParsedWebhook } from './parsed-webhook';
+import {
+  DeliveryReportPayloadDto,
+  InboundGuidePayloadDto,
+  InboundQuickstartPayloadDto,
+} from './webhook-payload.dto';
+
+/** Outcome of {@link parseWebhookPayload}: the normalised webhook, or the validation problems. */
+export type ParseResult =
+  | { readonly ok: true; readonly webhook: ParsedWebhook }
+  | { readonly ok: false; readonly problems: string[] };
+
+type DtoClass<T> = new () => T;
+
+const fieldCache = new Map<DtoClass<unknown>, readonly string[]>();
+
+/** Property names that carry class-validator rules on a DTO, read once from its metadata. */
+function fieldsOf(dto: DtoClass<unknown>): readonly string[] {
+  let fields = fieldCache.get(dto);
+  if (!fields) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    fields = [...new Set(metadata.map((m) => m.propertyName))];
+    fieldCache.set(dto, fields);
+  }
+  return fields;
+}
+
+/**
+ * Validates the declared fields of `body` against a DTO. Only declared fields are copied, so keys such
+ * as `__proto__` in the JSON can never reach the instance.
+ */
+function validateAs<T extends object>(dto: DtoClass<T>, body: Record<string, unknown>): string[] | T {
+  const instance = new dto();
+  for (const field of fieldsOf(dto)) {
+    if (Object.prototype.hasOwnProperty.call(body, field)) {
+      (instance as Record<string, unknown>)[field] = body[field];
+    }
+  }
+  const errors = validateSync(instance, { validationError: { target: false, value: false } });
+  if (errors.length === 0) return instance;
+  return errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+}
+
+function toDate(value: string, field: string, problems: string[]): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) problems.push(`${field} must be a valid ISO 8601 date string`);
+  return date;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The webhooks-guide MO shape is recognised by its own field names. */
+function isGuideShape(body: Record<string, unknown>): boolean {
+  return 'source' in body || 'content' in body || ('message_id' in body && !('id' in body));
+}
+
+/**
+ * Validates a parsed JSON body and normalises it: DLR, either MO shape, or an unknown event type.
+ * Pure; the caller decides what a failure answers.
+ */
+export function parseWebhookPayload(body: unknown): ParseResult {
+  if (!isRecord(body)) return { ok: false, problems: ['body must be a JSON object'] };
+  const event = body.event;
+  if (typeof event !== 'string' || event.length === 0) {
+    return { ok: false, problems: ['event must be a non-empty string'] };
+  }
+  const problems: string[] = [];
+  if (event === 'dlr') {
+    const dto = validateAs(DeliveryReportPayloadDto, body);
+    if (Array.isArray(dto)) return { ok: false, problems: dto };
+    const statusAt = toDate(dto.delivered_at, 'delivered_at', problems);
+    if (problems.length > 0) return { ok: false, problems };
+    return {
+      ok: true,
+      webhook: {
+        kind: 'dlr',
+        raw: body,
+        fields: {
+          messageId: dto.message_id,
+          status: dto.status.trim().toLowerCase(),
+          errorCode: dto.error_code ?? null,
+          destination: dto.destination,
+          statusAt,
+        },
+      },
+    };
+  }
+  if (event === 'mo') {
+    if (isGuideShape(body)) {
+      const dto = validateAs(InboundGuidePayloadDto, body);
+      if (Array.isArray(dto)) return { ok: false, problems: dto };
+      const receivedAt = toDate(dto.received_at, 'received_at', problems);
+      if (problems.length > 0) return { ok: false, problems };
+      return {
+        ok: true,
+        webhook: {
+          kind: 'mo',
+          raw: body,
+          fields: {
+            messageId: dto.message_id,
+            from: dto.source,
+            to: dto.destination,
+            body: dto.content,
+            receivedAt,
+          },
+        },
+      };
+    }
+    const dto = validateAs(InboundQuickstartPayloadDto, body);
+    if (Array.isArray(dto)) return { ok: false, problems: dto };
+    const receivedAt = toDate(dto.received_at, 'received_at', problems);
+    if (problems.length > 0) return { ok: false, problems };
+    return {
+      ok: true,
+      webhook: {
+        kind: 'mo',
+        raw: body,
+        fields: { messageId: dto.id, from: dto.from, to: dto.to, body: dto.body, receivedAt },
+      },
+    };
+  }
+  return { ok: true, webhook: { kind: 'unknown', eventType: event, raw: body } };
+}

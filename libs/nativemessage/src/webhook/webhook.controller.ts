@@ -1,0 +1,44 @@
+import {
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Type,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import type { ParsedWebhook } from '../validation/parsed-webhook';
+import { WebhookPayloadPipe } from '../validation/webhook-payload.pipe';
+import { WebhookBody, WebhookDelivery } from './webhook.decorators';
+import { WebhookExceptionFilter } from './webhook-exception.filter';
+import type { WebhookDeliveryContext } from './webhook-request';
+import { WebhookAcceptedBody, WebhookReceiver } from './webhook.receiver';
+import { WebhookSignatureGuard } from './webhook-signature.guard';
+
+/**
+ * Builds the webhook controller for a path. A new class per path: route metadata is written once by
+ * `@Controller` when the class is created, never rewritten afterwards.
+ * Order per request: guard (media type, size, signature) -> interceptor (claim) -> pipe (validation)
+ * -> receiver (events) -> interceptor (complete or release) -> filter (error answers).
+ */
+export function createWebhookController(path: string): Type<unknown> {
+  @Controller(path)
+  @UseFilters(WebhookExceptionFilter)
+  class NativeMessageWebhookController {
+    constructor(private readonly receiver: WebhookReceiver) {}
+
+    @Post()
+    @HttpCode(HttpStatus.OK)
+    @UseGuards(WebhookSignatureGuard)
+    @UseInterceptors(IdempotencyInterceptor)
+    receive(
+      @WebhookBody(WebhookPayloadPipe) webhook: ParsedWebhook,
+      @WebhookDelivery() delivery: WebhookDeliveryContext,
+    ): Promise<WebhookAcceptedBody> {
+      return this.receiver.receive(webhook, delivery);
+    }
+  }
+  return NativeMessageWebhookController;
+}

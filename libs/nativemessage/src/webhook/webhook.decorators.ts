@@ -1,0 +1,14 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { getVerified } from './webhook-request';
+
+/** The parsed JSON body; used with `WebhookPayloadPipe`. */
+export const WebhookBody = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ body?: unknown }>().body,
+);
+
+/** The delivery context attached by `WebhookSignatureGuard`. */
+export const WebhookDelivery = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+  const verified = getVerified(ctx.switchToHttp().getRequest<object>());
+  if (!verified) throw new Error('WebhookDelivery is only available behind WebhookSignatureGuard');
+  return verified.context;
+});

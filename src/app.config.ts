@@ -1,0 +1,54 @@
+/** Signing secret used when `NATIVEMESSAGE_WEBHOOK_SECRET` is unset outside production. */
+export const DEVELOPMENT_WEBHOOK_SECRET = 'nativemessage-development-secret';
+
+/** Database used when `DATABASE_URL` is unset. */
+export const DEFAULT_DATABASE_URL = 'sqlite:data/nativemessage.sqlite';
+
+/** Settings of the example app, read from the environment. */
+export interface AppConfig {
+  /** HTTP port. */
+  readonly port: number;
+  /** `sqlite:<path>` or `postgres://...`. */
+  readonly databaseUrl: string;
+  /** Webhook signing secrets. */
+  readonly webhookSecrets: string[];
+  /** Whether the documented development secret is in use. */
+  readonly usingDevelopmentSecret: boolean;
+}
+
+/**
+ * Reads the example app's settings: `PORT` (default 3000), `DATABASE_URL`
+ * (default `sqlite:data/nativemessage.sqlite`) and `NATIVEMESSAGE_WEBHOOK_SECRET` (comma-separated
+ * for rotation; a development secret when unset, refused when `NODE_ENV=production`).
+ * @throws Error with the fix when a value is unusable
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const portText = env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got "${portText}"`);
+  }
+  const rawSecrets = env.NATIVEMESSAGE_WEBHOOK_SECRET;
+  let webhookSecrets: string[];
+  let usingDevelopmentSecret = false;
+  if (rawSecrets === undefined || rawSecrets.trim() === '') {
+    if (env.NODE_ENV === 'production') {
+      throw new Error(
+        'NATIVEMESSAGE_WEBHOOK_SECRET is required when NODE_ENV=production: set it to the signing secret of your webhook subscription (comma-separated to accept several during a rotation)',
+      );
+    }
+    webhookSecrets = [DEVELOPMENT_WEBHOOK_SECRET];
+    usingDevelopmentSecret = true;
+  } else {
+    webhookSecrets = rawSecrets
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  }
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
+    webhookSecrets,
+    usingDevelopmentSecret,
+  };
+}
