@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import {
+  HelpRequested,
+  InboundMessageReceived,
+  MessageDelivered,
+  MessageExpired,
+  MessageFailed,
+  MessageStatusChanged,
+  NativeMessageEvent,
+  OnNativeMessageEvent,
+  OptInRequested,
+  OptOutRequested,
+  UnknownWebhookReceived,
+} from 'nestjs-nativemessage';
+
+/**
+ * A real `@OnNativeMessageEvent` handler for tests: records every event it receives, and can be told
+ * to fail or to hold an event until released.
+ */
+@Injectable()
+export class EventRecorder {
+  readonly events: NativeMessageEvent[] = [];
+  private failures = 0;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+  private entered: (() => void) | null = null;
+
+  /** Events of one class, in arrival order. */
+  of<E extends NativeMessageEvent>(eventClass: new (...args: never[]) => E): E[] {
+    return this.events.filter((e): e is E => e.constructor === eventClass);
+  }
+
+  /** The next `times` events throw before being recorded. */
+  failNext(times: number): void {
+    this.failures = times;
+  }
+
+  /** Holds the next events until `release()`; resolves once the first one is being held. */
+  hold(): Promise<void> {
+    this.gate = new Promise((resolve) => (this.openGate = resolve));
+    return new Promise((resolve) => (this.entered = resolve));
+  }
+
+  /** Lets held events through. */
+  release(): void {
+    this.openGate?.();
+    this.gate = null;
+  }
+
+  private async record(event: NativeMessageEvent): Promise<void> {
+    if (this.gate) {
+      this.entered?.();
+      await this.gate;
+    }
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('recorder told to fail');
+    }
+    this.events.push(event);
+  }
+
+  @OnNativeMessageEvent(MessageStatusChanged)
+  onStatus(e: MessageStatusChanged) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(MessageDelivered)
+  onDelivered(e: MessageDelivered) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(MessageFailed)
+  onFailed(e: MessageFailed) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(MessageExpired)
+  onExpired(e: MessageExpired) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(InboundMessageReceived)
+  onInbound(e: InboundMessageReceived) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(OptOutRequested)
+  onOptOut(e: OptOutRequested) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(OptInRequested)
+  onOptIn(e: OptInRequested) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(HelpRequested)
+  onHelp(e: HelpRequested) {
+    return this.record(e);
+  }
+  @OnNativeMessageEvent(UnknownWebhookReceived)
+  onUnknown(e: UnknownWebhookReceived) {
+    return this.record(e);
+  }
+}

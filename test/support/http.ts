@@ -1,0 +1,35 @@
+import type { SignedWebhook } from 'nestjs-nativemessage/testing';
+
+/** A reply read in full. */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, or `undefined` when the body is not JSON. */
+  json: unknown;
+}
+
+/** Sends a request over real HTTP and reads the whole reply. */
+export async function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Reply> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: init.headers,
+    body: init.body,
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** POSTs a signed delivery exactly as signed. */
+export function deliver(url: string, signed: SignedWebhook): Promise<Reply> {
+  return request(url, { method: 'POST', headers: signed.headers, body: signed.body });
+}
