@@ -12,7 +12,8 @@ export function dataSourceOptionsFor(
 ): DataSourceOptions {
   if (databaseUrl.startsWith('sqlite:')) {
     const location = databaseUrl.slice('sqlite:'.length);
-    if (location === '') throw new Error('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:data/app.sqlite');
+    if (location === '')
+      throw new Error('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:data/app.sqlite');
     const database = location === ':memory:' ? location : resolve(location);
     if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
     return { type: 'better-sqlite3', database, entities, synchronize: true };

@@ -19,13 +19,24 @@ import {
 } from 'nestjs-nativemessage/testing';
 import { StatusHistoryEntry } from '../src/tracker/tracker.entities';
 import { deliver, request } from './support/http';
-import { OLD_SECRET, PLATFORMS, RunningApp, startTrackerApp, TEST_SECRET } from './support/tracker-app';
+import { testDatabases } from './support/postgres';
+import {
+  OLD_SECRET,
+  PLATFORMS,
+  RunningApp,
+  startTrackerApp,
+  TEST_SECRET,
+} from './support/tracker-app';
 
-describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
+const matrix = PLATFORMS.flatMap((platform) =>
+  testDatabases().map((database) => [platform, database] as const),
+);
+
+describe.each(matrix)('webhook pipeline on %s with the app on %s', (platform, database) => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startTrackerApp({ platform });
+    running = await startTrackerApp({ platform, database });
   });
   afterAll(() => running.close());
   beforeEach(() => {
@@ -71,15 +82,18 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
       ['failed', 1, MessageFailed],
       ['rejected', 'INVALID_NUMBER', MessageFailed],
       ['expired', null, MessageExpired],
-    ] as const)('a %s report publishes its specific event with error code %p', async (status, code, Specific) => {
-      const payload = createDlrPayload({ status, error_code: code });
-      const reply = await deliver(running.webhookUrl, signWebhook(payload, TEST_SECRET));
-      expect(reply.status).toBe(200);
-      expect(running.recorder.of(Specific)).toHaveLength(1);
-      expect(running.recorder.of(Specific)[0].errorCode).toBe(code);
-      const view = await request(`${running.baseUrl}/messages/${payload.message_id}`);
-      expect(view.json).toMatchObject({ status, history: [{ status, errorCode: code }] });
-    });
+    ] as const)(
+      'a %s report publishes its specific event with error code %p',
+      async (status, code, Specific) => {
+        const payload = createDlrPayload({ status, error_code: code });
+        const reply = await deliver(running.webhookUrl, signWebhook(payload, TEST_SECRET));
+        expect(reply.status).toBe(200);
+        expect(running.recorder.of(Specific)).toHaveLength(1);
+        expect(running.recorder.of(Specific)[0].errorCode).toBe(code);
+        const view = await request(`${running.baseUrl}/messages/${payload.message_id}`);
+        expect(view.json).toMatchObject({ status, history: [{ status, errorCode: code }] });
+      },
+    );
 
     it('accepts an unknown status as a MessageStatusChanged with that status', async () => {
       const payload = createDlrPayload({ status: 'BUFFERED_AT_CARRIER' });
@@ -100,20 +114,25 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
     it.each([
       ['quickstart', createMoPayload({ body: 'Hi there', to: 'BRAND' })],
       ['guide', createMoGuidePayload({ content: 'Hi there' })],
-    ])('normalises the %s MO shape to InboundMessageReceived and the app lists it', async (_shape, payload) => {
-      const reply = await deliver(running.webhookUrl, signWebhook(payload, TEST_SECRET));
-      expect(reply.status).toBe(200);
-      const [event] = running.recorder.of(InboundMessageReceived);
-      const id = 'id' in payload ? payload.id : payload.message_id;
-      const from = 'from' in payload ? payload.from : payload.source;
-      const to = 'to' in payload ? payload.to : payload.destination;
-      expect(event).toMatchObject({ messageId: id, from, to, body: 'Hi there' });
-      expect(event.receivedAt.toISOString()).toBe(payload.received_at);
-      const list = await request(`${running.baseUrl}/inbound-messages`);
-      expect(list.json).toEqual(
-        expect.arrayContaining([{ id, from, to, body: 'Hi there', receivedAt: payload.received_at }]),
-      );
-    });
+    ])(
+      'normalises the %s MO shape to InboundMessageReceived and the app lists it',
+      async (_shape, payload) => {
+        const reply = await deliver(running.webhookUrl, signWebhook(payload, TEST_SECRET));
+        expect(reply.status).toBe(200);
+        const [event] = running.recorder.of(InboundMessageReceived);
+        const id = 'id' in payload ? payload.id : payload.message_id;
+        const from = 'from' in payload ? payload.from : payload.source;
+        const to = 'to' in payload ? payload.to : payload.destination;
+        expect(event).toMatchObject({ messageId: id, from, to, body: 'Hi there' });
+        expect(event.receivedAt.toISOString()).toBe(payload.received_at);
+        const list = await request(`${running.baseUrl}/inbound-messages`);
+        expect(list.json).toEqual(
+          expect.arrayContaining([
+            { id, from, to, body: 'Hi there', receivedAt: payload.received_at },
+          ]),
+        );
+      },
+    );
 
     it('lists inbound messages newest first', async () => {
       const older = createMoPayload({ received_at: '2026-01-01T00:00:00.000Z' });
@@ -127,20 +146,34 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
 
     it('turns opt-out, opt-in and help keywords into events, case- and space-insensitively', async () => {
       const from = '+8801799999999';
-      await deliver(running.webhookUrl, signWebhook(createMoPayload({ from, body: '  stop \n' }), TEST_SECRET));
+      await deliver(
+        running.webhookUrl,
+        signWebhook(createMoPayload({ from, body: '  stop \n' }), TEST_SECRET),
+      );
       expect(running.recorder.of(OptOutRequested)).toHaveLength(1);
       expect(running.recorder.of(OptOutRequested)[0].keyword).toBe('STOP');
-      let optOuts = (await request(`${running.baseUrl}/opt-outs`)).json as { phoneNumber: string }[];
+      let optOuts = (await request(`${running.baseUrl}/opt-outs`)).json as {
+        phoneNumber: string;
+      }[];
       expect(optOuts.map((o) => o.phoneNumber)).toContain(from);
 
-      await deliver(running.webhookUrl, signWebhook(createMoGuidePayload({ source: from, content: 'Start' }), TEST_SECRET));
+      await deliver(
+        running.webhookUrl,
+        signWebhook(createMoGuidePayload({ source: from, content: 'Start' }), TEST_SECRET),
+      );
       expect(running.recorder.of(OptInRequested)).toHaveLength(1);
       optOuts = (await request(`${running.baseUrl}/opt-outs`)).json as { phoneNumber: string }[];
       expect(optOuts.map((o) => o.phoneNumber)).not.toContain(from);
 
-      await deliver(running.webhookUrl, signWebhook(createMoPayload({ body: 'info' }), TEST_SECRET));
+      await deliver(
+        running.webhookUrl,
+        signWebhook(createMoPayload({ body: 'info' }), TEST_SECRET),
+      );
       expect(running.recorder.of(HelpRequested)).toHaveLength(1);
-      await deliver(running.webhookUrl, signWebhook(createMoPayload({ body: 'stop please' }), TEST_SECRET));
+      await deliver(
+        running.webhookUrl,
+        signWebhook(createMoPayload({ body: 'stop please' }), TEST_SECRET),
+      );
       expect(running.recorder.of(OptOutRequested)).toHaveLength(1);
       expect(running.recorder.of(InboundMessageReceived)).toHaveLength(4);
     });
@@ -169,22 +202,27 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
       ['of another secret', 'wrong-secret'],
       ['of other bytes', 'other-bytes'],
       ['truncated', 'truncated'],
-    ])('answers 401 to a signature that is %s, stores nothing and publishes nothing', async (_name, kind) => {
-      const payload = createDlrPayload();
-      const signed = signWebhook(payload, kind === 'wrong-secret' ? 'wrong' : TEST_SECRET);
-      const sig = signed.headers['x-webhook-signature'];
-      if (kind === undefined) delete signed.headers['x-webhook-signature'];
-      if (kind === 'not-a-signature') signed.headers['x-webhook-signature'] = 'abc123';
-      if (kind === 'truncated') signed.headers['x-webhook-signature'] = sig.slice(0, 63);
-      const body = kind === 'other-bytes' ? signed.body.replace('dlr', 'dlr ') : signed.body;
-      const before = await historyRows();
-      const reply = await deliver(running.webhookUrl, { ...signed, body });
-      expect(reply.status).toBe(401);
-      expect(reply.json).toEqual({ error: 'invalid signature' });
-      expect(running.recorder.events).toHaveLength(0);
-      expect(await historyRows()).toBe(before);
-      expect((await request(`${running.baseUrl}/messages/${payload.message_id}`)).status).toBe(404);
-    });
+    ])(
+      'answers 401 to a signature that is %s, stores nothing and publishes nothing',
+      async (_name, kind) => {
+        const payload = createDlrPayload();
+        const signed = signWebhook(payload, kind === 'wrong-secret' ? 'wrong' : TEST_SECRET);
+        const sig = signed.headers['x-webhook-signature'];
+        if (kind === undefined) delete signed.headers['x-webhook-signature'];
+        if (kind === 'not-a-signature') signed.headers['x-webhook-signature'] = 'abc123';
+        if (kind === 'truncated') signed.headers['x-webhook-signature'] = sig.slice(0, 63);
+        const body = kind === 'other-bytes' ? signed.body.replace('dlr', 'dlr ') : signed.body;
+        const before = await historyRows();
+        const reply = await deliver(running.webhookUrl, { ...signed, body });
+        expect(reply.status).toBe(401);
+        expect(reply.json).toEqual({ error: 'invalid signature' });
+        expect(running.recorder.events).toHaveLength(0);
+        expect(await historyRows()).toBe(before);
+        expect((await request(`${running.baseUrl}/messages/${payload.message_id}`)).status).toBe(
+          404,
+        );
+      },
+    );
   });
 
   describe('bodies and headers', () => {
@@ -197,7 +235,10 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
     });
 
     it('answers 413 to a body over the HTTP parser limit as well', async () => {
-      const signed = signWebhook(createDlrPayload({ padding: 'x'.repeat(2 * 1024 * 1024) }), TEST_SECRET);
+      const signed = signWebhook(
+        createDlrPayload({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+        TEST_SECRET,
+      );
       const reply = await deliver(running.webhookUrl, signed);
       expect(reply.status).toBe(413);
       expect(running.recorder.events).toHaveLength(0);
@@ -234,7 +275,12 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
 
   describe('validation', () => {
     it('answers 400 with field errors to a signed DLR that fails validation, keeps a rejected copy and publishes nothing', async () => {
-      const payload = { ...createDlrPayload(), message_id: 42, delivered_at: 'yesterday', error_code: {} };
+      const payload = {
+        ...createDlrPayload(),
+        message_id: 42,
+        delivered_at: 'yesterday',
+        error_code: {},
+      };
       const before = await historyRows();
       const reply = await deliver(running.webhookUrl, signWebhook(payload, TEST_SECRET));
       expect(reply.status).toBe(400);
@@ -249,14 +295,23 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
       );
       expect(running.recorder.events).toHaveLength(0);
       expect(await historyRows()).toBe(before);
-      const store = running.app.get(IdempotencyStore) as MemoryIdempotencyStore;
+      const store = running.app.get<IdempotencyStore, MemoryIdempotencyStore>(IdempotencyStore);
       expect(store.rejected.at(-1)?.body).toBe(JSON.stringify(payload));
     });
 
     it.each([
       ['a JSON array', '[1,2]'],
       ['a body without event', '{"message_id":"m"}'],
-      ['an MO without body', JSON.stringify({ event: 'mo', id: 'x', from: '+1', to: 'B', received_at: new Date().toISOString() })],
+      [
+        'an MO without body',
+        JSON.stringify({
+          event: 'mo',
+          id: 'x',
+          from: '+1',
+          to: 'B',
+          received_at: new Date().toISOString(),
+        }),
+      ],
     ])('answers 400 to %s', async (_name, body) => {
       const reply = await deliver(running.webhookUrl, signWebhook(body, TEST_SECRET));
       expect(reply.status).toBe(400);
@@ -284,7 +339,10 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
       expect(again.status).toBe(200);
       expect(again.json).toEqual({ received: true, duplicate: true });
       const otherBody = signWebhook(createDlrPayload(), TEST_SECRET, { webhookId: 'wh_repeat_1' });
-      expect((await deliver(running.webhookUrl, otherBody)).json).toEqual({ received: true, duplicate: true });
+      expect((await deliver(running.webhookUrl, otherBody)).json).toEqual({
+        received: true,
+        duplicate: true,
+      });
       expect(running.recorder.events).toHaveLength(2);
       const view = await request(`${running.baseUrl}/messages/${payload.message_id}`);
       expect((view.json as { history: unknown[] }).history).toHaveLength(1);
@@ -296,7 +354,10 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
       expect((await deliver(running.webhookUrl, first)).json).toEqual({ received: true });
       expect(running.recorder.events[0].delivery.deliveryId).toMatch(/^sha256:[0-9a-f]{64}$/);
       const second = signWebhook(payload, TEST_SECRET, { webhookId: 'wh_new_id' });
-      expect((await deliver(running.webhookUrl, second)).json).toEqual({ received: true, duplicate: true });
+      expect((await deliver(running.webhookUrl, second)).json).toEqual({
+        received: true,
+        duplicate: true,
+      });
       expect(running.recorder.events).toHaveLength(2);
     });
 
@@ -332,9 +393,15 @@ describe.each(PLATFORMS)('webhook pipeline on %s', (platform) => {
     it('handles 20 concurrent identical deliveries exactly once; every answer is 200 or 409', async () => {
       const payload = createDlrPayload();
       const signed = signWebhook(payload, TEST_SECRET);
-      const replies = await Promise.all(Array.from({ length: 20 }, () => deliver(running.webhookUrl, signed)));
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, () => deliver(running.webhookUrl, signed)),
+      );
       for (const reply of replies) expect([200, 409]).toContain(reply.status);
-      expect(replies.filter((r) => r.status === 200 && (r.json as { duplicate?: boolean }).duplicate !== true)).toHaveLength(1);
+      expect(
+        replies.filter(
+          (r) => r.status === 200 && (r.json as { duplicate?: boolean }).duplicate !== true,
+        ),
+      ).toHaveLength(1);
       expect(running.recorder.of(MessageStatusChanged)).toHaveLength(1);
       const view = await request(`${running.baseUrl}/messages/${payload.message_id}`);
       expect((view.json as { history: unknown[] }).history).toHaveLength(1);

@@ -15,7 +15,8 @@ export interface MessageView {
 export class TrackerController {
   constructor(
     @InjectRepository(StatusHistoryEntry) private readonly history: Repository<StatusHistoryEntry>,
-    @InjectRepository(InboundMessageRecord) private readonly inbound: Repository<InboundMessageRecord>,
+    @InjectRepository(InboundMessageRecord)
+    private readonly inbound: Repository<InboundMessageRecord>,
     @InjectRepository(OptOutRecord) private readonly optOuts: Repository<OptOutRecord>,
   ) {}
 
@@ -23,19 +24,32 @@ export class TrackerController {
   @Get('messages/:messageId')
   async message(@Param('messageId') messageId: string): Promise<MessageView> {
     const entries = await this.history.find({ where: { messageId }, order: { id: 'ASC' } });
-    if (entries.length === 0) throw new NotFoundException(`No delivery report for message ${messageId}`);
+    if (entries.length === 0)
+      throw new NotFoundException(`No delivery report for message ${messageId}`);
     return {
       messageId,
       status: entries[entries.length - 1].status,
-      history: entries.map((e) => ({ status: e.status, errorCode: e.errorCode, at: e.at.toISOString() })),
+      history: entries.map((e) => ({
+        status: e.status,
+        errorCode: e.errorCode,
+        at: e.at.toISOString(),
+      })),
     };
   }
 
   /** Inbound messages, newest first. */
   @Get('inbound-messages')
-  async inboundMessages(): Promise<{ id: string; from: string; to: string; body: string; receivedAt: string }[]> {
+  async inboundMessages(): Promise<
+    { id: string; from: string; to: string; body: string; receivedAt: string }[]
+  > {
     const rows = await this.inbound.find({ order: { receivedAt: 'DESC', id: 'DESC' } });
-    return rows.map((r) => ({ id: r.id, from: r.from, to: r.to, body: r.body, receivedAt: r.receivedAt.toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      from: r.from,
+      to: r.to,
+      body: r.body,
+      receivedAt: r.receivedAt.toISOString(),
+    }));
   }
 
   /** Numbers that opted out. */

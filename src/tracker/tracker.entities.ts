@@ -1,4 +1,11 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  ValueTransformer,
+} from 'typeorm';
 
 /** Dates stored as ISO-8601 text: portable between SQLite and PostgreSQL, and sortable. */
 const isoDate: ValueTransformer = {

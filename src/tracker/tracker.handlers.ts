@@ -18,7 +18,8 @@ import { InboundMessageRecord, OptOutRecord, StatusHistoryEntry } from './tracke
 export class TrackerEventHandlers {
   constructor(
     @InjectRepository(StatusHistoryEntry) private readonly history: Repository<StatusHistoryEntry>,
-    @InjectRepository(InboundMessageRecord) private readonly inbound: Repository<InboundMessageRecord>,
+    @InjectRepository(InboundMessageRecord)
+    private readonly inbound: Repository<InboundMessageRecord>,
     @InjectRepository(OptOutRecord) private readonly optOuts: Repository<OptOutRecord>,
   ) {}
 

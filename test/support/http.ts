@@ -17,7 +17,10 @@ export async function request(
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers: init.headers,
-    body: init.body,
+    body:
+      typeof init.body === 'string' || init.body === undefined
+        ? init.body
+        : new Uint8Array(init.body),
   });
   const text = await response.text();
   let json: unknown;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import type { Platform } from '../../src/app.factory';
 import { EventRecorder } from './event-recorder';
+import { createTestSchema, TestDatabase } from './postgres';
 
 /** Secret the test apps are started with. */
 export const TEST_SECRET = 'whsec_test_3f9a1c';
@@ -32,17 +35,26 @@ export interface RunningApp {
 /** Options of {@link startTrackerApp}. */
 export interface StartOptions {
   platform: Platform;
-  /** Defaults to a fresh SQLite file in the temp folder. */
-  databaseUrl?: string;
+  /** `sqlite` (a fresh file in the temp folder, the default) or the test PostgreSQL database. */
+  database?: TestDatabase;
   secrets?: string[];
   rawBody?: boolean;
   providers?: Provider[];
 }
 
+/** Listens on an ephemeral loopback port and returns the base URL. */
+export async function listenOnLoopback(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer() as Server;
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
 /** Starts the delivery-tracker app on 127.0.0.1 with an ephemeral port. */
 export async function startTrackerApp(options: StartOptions): Promise<RunningApp> {
   const sqliteFile = join(tmpdir(), `nativemessage-test-${randomUUID()}.sqlite`);
-  const databaseUrl = options.databaseUrl ?? `sqlite:${sqliteFile}`;
+  const schema = options.database === 'postgres' ? await createTestSchema() : null;
+  const databaseUrl = schema ? schema.url : `sqlite:${sqliteFile}`;
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppModule.register({
@@ -60,9 +72,7 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
     rawBody: options.rawBody ?? true,
     logger: false,
   });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const baseUrl = await listenOnLoopback(app);
   return {
     app,
     baseUrl,
@@ -71,7 +81,8 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
     dataSource: app.get(DataSource),
     async close() {
       await app.close();
-      if (!options.databaseUrl) rmSync(sqliteFile, { force: true });
+      rmSync(sqliteFile, { force: true });
+      await schema?.drop();
     },
   };
 }

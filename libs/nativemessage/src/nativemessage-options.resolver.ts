@@ -71,7 +71,10 @@ function checkSecrets(value: unknown, problems: string[]): string[] {
   return secrets;
 }
 
-function checkKeywords(value: unknown, problems: string[]): ResolvedNativeMessageOptions['keywords'] {
+function checkKeywords(
+  value: unknown,
+  problems: string[],
+): ResolvedNativeMessageOptions['keywords'] {
   const given = isRecord(value) ? value : {};
   if (value !== undefined && !isRecord(value)) problems.push('keywords must be an object');
   else if (isRecord(value)) checkUnknownKeys('keywords', value, problems);
@@ -91,7 +94,9 @@ function checkKeywords(value: unknown, problems: string[]): ResolvedNativeMessag
       const normalised = word.trim().toUpperCase();
       const other = owner.get(normalised);
       if (other && other !== kind) {
-        problems.push(`keyword "${normalised}" is listed in both keywords.${other} and keywords.${kind}`);
+        problems.push(
+          `keyword "${normalised}" is listed in both keywords.${other} and keywords.${kind}`,
+        );
       }
       owner.set(normalised, kind);
       set.add(normalised);
@@ -111,7 +116,8 @@ export function resolveNativeMessageOptions(
 ): ResolvedNativeMessageOptions {
   const problems: string[] = [];
   const root: Record<string, unknown> = isRecord(options) ? options : {};
-  if (!isRecord(options)) problems.push('options must be an object with at least { webhook: { secrets } }');
+  if (!isRecord(options))
+    problems.push('options must be an object with at least { webhook: { secrets } }');
   else checkUnknownKeys('', root, problems);
 
   if (typeof webhookPath !== 'string' || !PATH_PATTERN.test(webhookPath)) {
@@ -124,7 +130,8 @@ export function resolveNativeMessageOptions(
   let secrets: string[] = [];
   let bodyLimit = DEFAULT_BODY_LIMIT_BYTES;
   if (!isRecord(webhook)) {
-    problems.push('webhook is required: { webhook: { secrets: ["<signing secret>"] } }');
+    if (isRecord(options))
+      problems.push('webhook is required: { webhook: { secrets: ["<signing secret>"] } }');
   } else {
     checkUnknownKeys('webhook', webhook, problems);
     secrets = checkSecrets(webhook.secrets, problems);
@@ -158,11 +165,11 @@ export function resolveNativeMessageOptions(
   const store = idemOptions.store;
   if (store !== undefined) {
     const methods = ['claim', 'complete', 'release', 'recordRejected', 'purgeExpired'];
-    const missing = methods.filter(
-      (m) => !isRecord(store) || typeof (store as Record<string, unknown>)[m] !== 'function',
-    );
+    const missing = methods.filter((m) => !isRecord(store) || typeof store[m] !== 'function');
     if (missing.length > 0) {
-      problems.push(`idempotency.store must implement IdempotencyStore (missing: ${missing.join(', ')})`);
+      problems.push(
+        `idempotency.store must implement IdempotencyStore (missing: ${missing.join(', ')})`,
+      );
     }
   }
 

@@ -28,7 +28,7 @@ export class RawBodyUnavailableError extends NativeMessageError {
         '  - create the application with raw body capture: NestFactory.create(AppModule, { rawBody: true })\n' +
         '    (the same option works with the Fastify adapter);\n' +
         '  - in tests: moduleRef.createNestApplication(adapter, { rawBody: true });\n' +
-        '  - do not disable Nest\'s body parser ({ bodyParser: false }) for the webhook route.',
+        "  - do not disable Nest's body parser ({ bodyParser: false }) for the webhook route.",
     );
   }
 }

@@ -48,9 +48,12 @@ export function buildEvents(
         new InboundMessageReceived(webhook.fields, delivery, webhook.raw),
       ];
       const word = webhook.fields.body.trim().toUpperCase();
-      if (keywords.optOut.has(word)) events.push(new OptOutRequested(webhook.fields, delivery, webhook.raw));
-      else if (keywords.optIn.has(word)) events.push(new OptInRequested(webhook.fields, delivery, webhook.raw));
-      else if (keywords.help.has(word)) events.push(new HelpRequested(webhook.fields, delivery, webhook.raw));
+      if (keywords.optOut.has(word))
+        events.push(new OptOutRequested(webhook.fields, delivery, webhook.raw));
+      else if (keywords.optIn.has(word))
+        events.push(new OptInRequested(webhook.fields, delivery, webhook.raw));
+      else if (keywords.help.has(word))
+        events.push(new HelpRequested(webhook.fields, delivery, webhook.raw));
       return events;
     }
     case 'unknown':

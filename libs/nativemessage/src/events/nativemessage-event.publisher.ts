@@ -67,7 +67,9 @@ export class NativeMessageEventPublisher implements OnModuleInit {
         if (events.length === 0) continue;
         const name = `${instance.constructor.name}.${methodName}`;
         if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${name} is request-scoped; @OnNativeMessageEvent handlers must be singletons and it is ignored`);
+          this.logger.warn(
+            `${name} is request-scoped; @OnNativeMessageEvent handlers must be singletons and it is ignored`,
+          );
           continue;
         }
         const invoke = (method as (e: NativeMessageEvent) => unknown).bind(instance);

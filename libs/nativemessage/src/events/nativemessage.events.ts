@@ -2,13 +2,7 @@ import type { WebhookDeliveryContext } from '../webhook/webhook-request';
 
 /** Statuses the provider documents; others may appear and are passed through as strings. */
 export type KnownMessageStatus =
-  | 'pending'
-  | 'queued'
-  | 'submitted'
-  | 'delivered'
-  | 'failed'
-  | 'expired'
-  | 'rejected';
+  'pending' | 'queued' | 'submitted' | 'delivered' | 'failed' | 'expired' | 'rejected';
 
 /** A delivery-report status: a documented one or any new value the provider sends. */
 export type MessageStatus = KnownMessageStatus | (string & {});
@@ -51,7 +45,10 @@ export interface DeliveryReportFields {
 }
 
 /** Base of the delivery-report events; subscribe to one of its subclasses. */
-export abstract class DeliveryReportEvent extends NativeMessageEvent implements DeliveryReportFields {
+export abstract class DeliveryReportEvent
+  extends NativeMessageEvent
+  implements DeliveryReportFields
+{
   readonly messageId: string;
   readonly status: MessageStatus;
   readonly errorCode: MessageErrorCode;
@@ -108,7 +105,10 @@ export interface InboundMessageFields {
 }
 
 /** Base of the inbound-message events; subscribe to one of its subclasses. */
-export abstract class InboundMessageEvent extends NativeMessageEvent implements InboundMessageFields {
+export abstract class InboundMessageEvent
+  extends NativeMessageEvent
+  implements InboundMessageFields
+{
   readonly messageId: string;
   readonly from: string;
   readonly to: string;

@@ -24,8 +24,9 @@ export function OnNativeMessageEvent<E extends NativeMessageEvent>(
     if (typeof method !== 'function') {
       throw new TypeError('@OnNativeMessageEvent can only decorate methods');
     }
-    const existing: NativeMessageEventClass[] =
-      Reflect.getMetadata(NATIVEMESSAGE_EVENT_HANDLER, method) ?? [];
+    const existing =
+      (Reflect.getMetadata(NATIVEMESSAGE_EVENT_HANDLER, method) as
+        NativeMessageEventClass[] | undefined) ?? [];
     Reflect.defineMetadata(NATIVEMESSAGE_EVENT_HANDLER, [...existing, eventClass], method);
   };
 }
@@ -33,5 +34,7 @@ export function OnNativeMessageEvent<E extends NativeMessageEvent>(
 /** The event classes a method subscribes to (empty when none). */
 export function getSubscribedEvents(method: unknown): readonly NativeMessageEventClass[] {
   if (typeof method !== 'function') return [];
-  return (Reflect.getMetadata(NATIVEMESSAGE_EVENT_HANDLER, method) as NativeMessageEventClass[]) ?? [];
+  return (
+    (Reflect.getMetadata(NATIVEMESSAGE_EVENT_HANDLER, method) as NativeMessageEventClass[]) ?? []
+  );
 }

@@ -1,14 +1,7 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  HttpStatus,
-  Injectable,
-  Logger,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { catchError, concatMap, from, Observable, of } from 'rxjs';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../nativemessage.constants';
-import { WebhookErrors, WebhookHttpException } from '../webhook/webhook-http.exception';
+import { WebhookErrors, WebhookValidationException } from '../webhook/webhook-http.exception';
 import { getVerified, VerifiedWebhook } from '../webhook/webhook-request';
 import { DeliveryKeys, IdempotencyStore } from './idempotency-store';
 
@@ -59,13 +52,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async fail(keys: DeliveryKeys, verified: VerifiedWebhook, error: unknown): Promise<never> {
+  private async fail(
+    keys: DeliveryKeys,
+    verified: VerifiedWebhook,
+    error: unknown,
+  ): Promise<never> {
     try {
-      if (error instanceof WebhookHttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
+      if (error instanceof WebhookValidationException) {
         await this.store.recordRejected({
           keys,
           body: verified.rawBody.toString('utf8'),
-          problems: error.body.details ?? [error.body.error],
+          problems: error.problems,
           at: new Date(),
         });
       }
@@ -79,6 +76,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private logStoreError(step: string, verified: VerifiedWebhook, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Idempotency store failed to ${step} delivery ${verified.context.deliveryId}: ${message}`);
+    this.logger.error(
+      `Idempotency store failed to ${step} delivery ${verified.context.deliveryId}: ${message}`,
+    );
   }
 }

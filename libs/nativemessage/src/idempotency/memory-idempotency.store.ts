@@ -1,4 +1,9 @@
-import { ClaimOutcome, DeliveryKeys, IdempotencyStore, RejectedDelivery } from './idempotency-store';
+import {
+  ClaimOutcome,
+  DeliveryKeys,
+  IdempotencyStore,
+  RejectedDelivery,
+} from './idempotency-store';
 
 /** Settings of {@link MemoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
@@ -76,7 +81,7 @@ export class MemoryIdempotencyStore extends IdempotencyStore {
     return Promise.resolve('claimed');
   }
 
-  complete(keys: DeliveryKeys): Promise<void> {
+  complete(keys: DeliveryKeys, _now?: Date): Promise<void> {
     const entry = this.byKey.get(shaKey(keys.bodySha256));
     if (entry) entry.handled = true;
     return Promise.resolve();

@@ -30,7 +30,10 @@ function fieldsOf(dto: DtoClass<unknown>): readonly string[] {
  * Validates the declared fields of `body` against a DTO. Only declared fields are copied, so keys such
  * as `__proto__` in the JSON can never reach the instance.
  */
-function validateAs<T extends object>(dto: DtoClass<T>, body: Record<string, unknown>): string[] | T {
+function validateAs<T extends object>(
+  dto: DtoClass<T>,
+  body: Record<string, unknown>,
+): string[] | T {
   const instance = new dto();
   for (const field of fieldsOf(dto)) {
     if (Object.prototype.hasOwnProperty.call(body, field)) {
@@ -39,7 +42,9 @@ function validateAs<T extends object>(dto: DtoClass<T>, body: Record<string, unk
   }
   const errors = validateSync(instance, { validationError: { target: false, value: false } });
   if (errors.length === 0) return instance;
-  return errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+  );
 }
 
 function toDate(value: string, field: string, problems: string[]): Date {

@@ -1,4 +1,8 @@
-import { computeSignature, decodeSignatureHeader, WebhookSignatureVerifier } from './signature.verifier';
+import {
+  computeSignature,
+  decodeSignatureHeader,
+  WebhookSignatureVerifier,
+} from './signature.verifier';
 
 describe('WebhookSignatureVerifier', () => {
   const body = Buffer.from('{"event":"dlr","message_id":"msg_1"}');

@@ -28,7 +28,8 @@ export class WebhookSignatureVerifier {
 
   /** @param secrets the signing secrets; a signature matching any of them is valid */
   constructor(secrets: readonly string[]) {
-    if (secrets.length === 0) throw new TypeError('WebhookSignatureVerifier needs at least one secret');
+    if (secrets.length === 0)
+      throw new TypeError('WebhookSignatureVerifier needs at least one secret');
     this.keys = secrets.map((s) => createSecretKey(Buffer.from(s, 'utf8')));
   }
 

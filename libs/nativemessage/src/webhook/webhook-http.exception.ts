@@ -22,6 +22,13 @@ export class WebhookHttpException extends HttpException {
   }
 }
 
+/** 400 for a signed payload that fails validation; keeps the problems for the rejected copy. */
+export class WebhookValidationException extends WebhookHttpException {
+  constructor(readonly problems: string[]) {
+    super(HttpStatus.BAD_REQUEST, { error: 'validation failed', details: problems });
+  }
+}
+
 /** The canonical error answers, in one place. */
 export const WebhookErrors = {
   unsupportedMediaType: () =>
@@ -41,8 +48,7 @@ export const WebhookErrors = {
     }),
   invalidJson: () =>
     new WebhookHttpException(HttpStatus.BAD_REQUEST, { error: 'body is not valid JSON' }),
-  validation: (details: string[]) =>
-    new WebhookHttpException(HttpStatus.BAD_REQUEST, { error: 'validation failed', details }),
+  validation: (problems: string[]) => new WebhookValidationException(problems),
   inFlight: (retryAfterSeconds: number) =>
     new WebhookHttpException(
       HttpStatus.CONFLICT,
@@ -57,7 +63,8 @@ export const WebhookErrors = {
     ),
   rawBodyUnavailable: () =>
     new WebhookHttpException(HttpStatus.INTERNAL_SERVER_ERROR, {
-      error: 'webhook endpoint misconfigured: raw body capture is off (create the app with { rawBody: true })',
+      error:
+        'webhook endpoint misconfigured: raw body capture is off (create the app with { rawBody: true })',
     }),
   handlerFailed: () =>
     new WebhookHttpException(HttpStatus.INTERNAL_SERVER_ERROR, { error: 'processing failed' }),

@@ -1,5 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { NATIVEMESSAGE_OPTIONS, SIGNATURE_HEADER, WEBHOOK_ID_HEADER } from '../nativemessage.constants';
+import {
+  NATIVEMESSAGE_OPTIONS,
+  SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+} from '../nativemessage.constants';
 import { RawBodyUnavailableError } from '../nativemessage.errors';
 import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
 import { WebhookSignatureVerifier } from './signature.verifier';
@@ -45,7 +49,8 @@ export class WebhookSignatureGuard implements CanActivate {
       throw WebhookErrors.rawBodyUnavailable();
     }
     if (rawBody.length === 0) throw WebhookErrors.emptyBody();
-    if (rawBody.length > this.options.bodyLimit) throw WebhookErrors.tooLarge(this.options.bodyLimit);
+    if (rawBody.length > this.options.bodyLimit)
+      throw WebhookErrors.tooLarge(this.options.bodyLimit);
 
     if (!this.verifier.verify(rawBody, this.getSignature(request))) {
       throw WebhookErrors.invalidSignature();

@@ -3,7 +3,8 @@ import { getVerified } from './webhook-request';
 
 /** The parsed JSON body; used with `WebhookPayloadPipe`. */
 export const WebhookBody = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ body?: unknown }>().body,
+  (_data: unknown, ctx: ExecutionContext): unknown =>
+    ctx.switchToHttp().getRequest<{ body?: unknown }>().body,
 );
 
 /** The delivery context attached by `WebhookSignatureGuard`. */

@@ -26,7 +26,10 @@ export class WebhookReceiver {
   ) {}
 
   /** Publishes the delivery's events; rejects when a handler fails. */
-  async receive(webhook: ParsedWebhook, delivery: WebhookDeliveryContext): Promise<WebhookAcceptedBody> {
+  async receive(
+    webhook: ParsedWebhook,
+    delivery: WebhookDeliveryContext,
+  ): Promise<WebhookAcceptedBody> {
     await this.publisher.publish(buildEvents(webhook, delivery, this.options.keywords));
     if (webhook.kind === 'unknown') {
       // The event type is provider-controlled text: cut it short and strip control characters.
