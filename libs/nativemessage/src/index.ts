@@ -6,6 +6,8 @@ export {
   DEFAULT_RETENTION_MS,
   DEFAULT_KEYWORDS,
   SIGNATURE_HEADER,
+  NATIVEMESSAGE_STORAGE_RECEIPTS,
+  NATIVEMESSAGE_STORAGE_INBOX,
   WEBHOOK_ID_HEADER,
 } from './nativemessage.constants';
 export {
@@ -20,6 +22,9 @@ export type {
   NativeMessageWebhookOptions,
   NativeMessageKeywordOptions,
   NativeMessageIdempotencyOptions,
+  NativeMessageInboxOptions,
+  NativeMessageDispatchMode,
+  NativeMessageStorage,
   ResolvedNativeMessageOptions,
 } from './interfaces/nativemessage-options.interface';
 export {
@@ -50,6 +55,20 @@ export { IdempotencyStore } from './idempotency/idempotency-store';
 export type { ClaimOutcome, DeliveryKeys, RejectedDelivery } from './idempotency/idempotency-store';
 export { MemoryIdempotencyStore } from './idempotency/memory-idempotency.store';
 export type { MemoryIdempotencyStoreOptions } from './idempotency/memory-idempotency.store';
+export { NativeMessageInbox } from './inbox/nativemessage-inbox.service';
+export { NativeMessageInboxStore } from './inbox/inbox-store';
+export type {
+  DeadLetter,
+  EnqueueOutcome,
+  InboxCounts,
+  InboxEntry,
+  NewInboxEntry,
+  ProcessOutcome,
+} from './inbox/inbox-store';
+export { currentDispatchTransaction } from './inbox/dispatch-context';
+export { backoffDelay } from './inbox/backoff';
+export type { BackoffPolicy } from './inbox/backoff';
+export { NativeMessageMaintenance } from './idempotency/nativemessage-maintenance';
 export { WebhookSignatureVerifier } from './webhook/signature.verifier';
 export { WebhookSignatureGuard } from './webhook/webhook-signature.guard';
 export type { WebhookDeliveryContext } from './webhook/webhook-request';

@@ -13,10 +13,21 @@ import type {
 } from './interfaces/nativemessage-options.interface';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['webhook', 'keywords', 'idempotency'],
-  webhook: ['secrets', 'bodyLimit'],
+  '': ['webhook', 'keywords', 'idempotency', 'dispatch', 'inbox'],
+  webhook: ['secrets', 'bodyLimit', 'storeTimeoutMs'],
   keywords: ['optOut', 'optIn', 'help'],
-  idempotency: ['retentionMs', 'maxEntries', 'claimTimeoutMs', 'store'],
+  idempotency: ['retentionMs', 'maxEntries', 'claimTimeoutMs', 'purgeIntervalMs', 'store'],
+  inbox: [
+    'maxAttempts',
+    'initialBackoffMs',
+    'maxBackoffMs',
+    'pollIntervalMs',
+    'batchSize',
+    'concurrency',
+    'leaseMs',
+    'shutdownTimeoutMs',
+    'dispatcher',
+  ],
 };
 
 const PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
@@ -106,6 +117,31 @@ function checkKeywords(
   return { optOut: build('optOut'), optIn: build('optIn'), help: build('help') };
 }
 
+function checkInbox(value: unknown, problems: string[]): ResolvedNativeMessageOptions['inbox'] {
+  if (value !== undefined && !isRecord(value)) problems.push('inbox must be an object');
+  const given: Record<string, unknown> = isRecord(value) ? value : {};
+  if (isRecord(value)) checkUnknownKeys('inbox', value, problems);
+  const int = (key: string, fallback: number) =>
+    positiveInteger(`inbox.${key}`, given[key], fallback, problems);
+  const dispatcher = given.dispatcher ?? true;
+  if (typeof dispatcher !== 'boolean') problems.push('inbox.dispatcher must be a boolean');
+  const resolved = {
+    maxAttempts: int('maxAttempts', 10),
+    initialBackoffMs: int('initialBackoffMs', 1000),
+    maxBackoffMs: int('maxBackoffMs', 5 * 60 * 1000),
+    pollIntervalMs: int('pollIntervalMs', 1000),
+    batchSize: int('batchSize', 20),
+    concurrency: int('concurrency', 4),
+    leaseMs: int('leaseMs', 60 * 1000),
+    shutdownTimeoutMs: int('shutdownTimeoutMs', 10 * 1000),
+    dispatcher: dispatcher !== false,
+  };
+  if (resolved.maxBackoffMs < resolved.initialBackoffMs) {
+    problems.push('inbox.maxBackoffMs must not be smaller than inbox.initialBackoffMs');
+  }
+  return resolved;
+}
+
 /**
  * Validates the module options and fills in defaults.
  * @throws NativeMessageConfigurationError listing every problem found
@@ -129,6 +165,7 @@ export function resolveNativeMessageOptions(
   const webhook = root.webhook;
   let secrets: string[] = [];
   let bodyLimit = DEFAULT_BODY_LIMIT_BYTES;
+  let storeTimeoutMs = 2000;
   if (!isRecord(webhook)) {
     if (isRecord(options))
       problems.push('webhook is required: { webhook: { secrets: ["<signing secret>"] } }');
@@ -136,6 +173,12 @@ export function resolveNativeMessageOptions(
     checkUnknownKeys('webhook', webhook, problems);
     secrets = checkSecrets(webhook.secrets, problems);
     bodyLimit = positiveInteger('webhook.bodyLimit', webhook.bodyLimit, bodyLimit, problems);
+    storeTimeoutMs = positiveInteger(
+      'webhook.storeTimeoutMs',
+      webhook.storeTimeoutMs,
+      storeTimeoutMs,
+      problems,
+    );
   }
 
   const keywords = checkKeywords(root.keywords, problems);
@@ -162,6 +205,17 @@ export function resolveNativeMessageOptions(
     DEFAULT_CLAIM_TIMEOUT_MS,
     problems,
   );
+  const purgeIntervalMs = positiveInteger(
+    'idempotency.purgeIntervalMs',
+    idemOptions.purgeIntervalMs,
+    60 * 60 * 1000,
+    problems,
+  );
+  const dispatch = root.dispatch ?? 'inline';
+  if (dispatch !== 'inline' && dispatch !== 'inbox') {
+    problems.push(`dispatch must be "inline" or "inbox", got ${JSON.stringify(dispatch)}`);
+  }
+  const inbox = checkInbox(root.inbox, problems);
   const store = idemOptions.store;
   if (store !== undefined) {
     const methods = ['claim', 'complete', 'release', 'recordRejected', 'purgeExpired'];
@@ -183,5 +237,9 @@ export function resolveNativeMessageOptions(
     maxEntries,
     claimTimeoutMs,
     store: store as ResolvedNativeMessageOptions['store'],
+    purgeIntervalMs,
+    storeTimeoutMs,
+    dispatch: dispatch === 'inbox' ? 'inbox' : 'inline',
+    inbox,
   };
 }

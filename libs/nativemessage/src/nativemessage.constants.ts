@@ -37,3 +37,9 @@ export const NATIVEMESSAGE_OPTIONS = Symbol('NATIVEMESSAGE_OPTIONS');
 
 /** Metadata key set by {@link OnNativeMessageEvent} on handler methods. */
 export const NATIVEMESSAGE_EVENT_HANDLER = 'nativemessage:event-handler';
+
+/** Token under which a `storage` extra provides its `IdempotencyStore`. */
+export const NATIVEMESSAGE_STORAGE_RECEIPTS = Symbol('NATIVEMESSAGE_STORAGE_RECEIPTS');
+
+/** Token under which a `storage` extra provides its `NativeMessageInboxStore`. */
+export const NATIVEMESSAGE_STORAGE_INBOX = Symbol('NATIVEMESSAGE_STORAGE_INBOX');

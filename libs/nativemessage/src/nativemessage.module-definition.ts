@@ -17,7 +17,7 @@ export const {
 } = new ConfigurableModuleBuilder<NativeMessageModuleOptions>({ moduleName: 'NativeMessage' })
   .setClassMethodName('forRoot')
   .setExtras<NativeMessageModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH },
+    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, storage: undefined },
     (definition, extras) => {
       const webhookPath = extras.webhookPath ?? DEFAULT_WEBHOOK_PATH;
       return {
@@ -27,7 +27,9 @@ export const {
         providers: [
           ...(definition.providers ?? []),
           { provide: NATIVEMESSAGE_WEBHOOK_PATH, useValue: webhookPath },
+          ...(extras.storage?.providers ?? []),
         ],
+        exports: [...(definition.exports ?? []), ...(extras.storage?.exports ?? [])],
       };
     },
   )

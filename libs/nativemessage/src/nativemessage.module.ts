@@ -8,7 +8,16 @@ import type {
   NativeMessageModuleOptions,
   ResolvedNativeMessageOptions,
 } from './interfaces/nativemessage-options.interface';
-import { NATIVEMESSAGE_OPTIONS } from './nativemessage.constants';
+import {
+  NATIVEMESSAGE_OPTIONS,
+  NATIVEMESSAGE_STORAGE_INBOX,
+  NATIVEMESSAGE_STORAGE_RECEIPTS,
+} from './nativemessage.constants';
+import { NativeMessageConfigurationError } from './nativemessage.errors';
+import { NativeMessageInboxDispatcher } from './inbox/inbox.dispatcher';
+import type { NativeMessageInboxStore } from './inbox/inbox-store';
+import { NativeMessageInbox } from './inbox/nativemessage-inbox.service';
+import { NativeMessageMaintenance } from './idempotency/nativemessage-maintenance';
 import {
   ConfigurableModuleClass,
   NATIVEMESSAGE_MODULE_OPTIONS,
@@ -48,22 +57,42 @@ import { WebhookReceiver } from './webhook/webhook.receiver';
     },
     {
       provide: IdempotencyStore,
-      inject: [NATIVEMESSAGE_OPTIONS],
-      useFactory: (options: ResolvedNativeMessageOptions) =>
-        options.store ??
-        new MemoryIdempotencyStore({
-          retentionMs: options.retentionMs,
-          maxEntries: options.maxEntries,
-          claimTimeoutMs: options.claimTimeoutMs,
-        }),
+      inject: [
+        NATIVEMESSAGE_OPTIONS,
+        { token: NATIVEMESSAGE_STORAGE_RECEIPTS, optional: true },
+        { token: NATIVEMESSAGE_STORAGE_INBOX, optional: true },
+      ],
+      useFactory: (
+        options: ResolvedNativeMessageOptions,
+        storageStore?: IdempotencyStore,
+        inbox?: NativeMessageInboxStore,
+      ) => {
+        if (options.dispatch === 'inbox' && !inbox) {
+          throw new NativeMessageConfigurationError([
+            'dispatch "inbox" needs a durable storage: add storage: typeOrmStorage() (from nestjs-nativemessage/typeorm) beside the options',
+          ]);
+        }
+        return (
+          options.store ??
+          storageStore ??
+          new MemoryIdempotencyStore({
+            retentionMs: options.retentionMs,
+            maxEntries: options.maxEntries,
+            claimTimeoutMs: options.claimTimeoutMs,
+          })
+        );
+      },
     },
     NativeMessageEventPublisher,
+    NativeMessageInboxDispatcher,
+    NativeMessageInbox,
+    NativeMessageMaintenance,
     WebhookReceiver,
     WebhookSignatureGuard,
     IdempotencyInterceptor,
     WebhookPayloadPipe,
     WebhookExceptionFilter,
   ],
-  exports: [NATIVEMESSAGE_OPTIONS, IdempotencyStore],
+  exports: [NATIVEMESSAGE_OPTIONS, IdempotencyStore, NativeMessageInbox, NativeMessageMaintenance],
 })
 export class NativeMessageModule extends ConfigurableModuleClass {}

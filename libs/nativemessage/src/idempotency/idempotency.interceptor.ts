@@ -1,6 +1,15 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
 import { catchError, concatMap, from, Observable, of } from 'rxjs';
-import { DEFAULT_RETRY_AFTER_SECONDS } from '../nativemessage.constants';
+import { withTimeout } from '../inbox/with-timeout';
+import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
+import { DEFAULT_RETRY_AFTER_SECONDS, NATIVEMESSAGE_OPTIONS } from '../nativemessage.constants';
 import { WebhookErrors, WebhookValidationException } from '../webhook/webhook-http.exception';
 import { getVerified, VerifiedWebhook } from '../webhook/webhook-request';
 import { DeliveryKeys, IdempotencyStore } from './idempotency-store';
@@ -15,16 +24,26 @@ import { DeliveryKeys, IdempotencyStore } from './idempotency-store';
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
 
-  constructor(protected readonly store: IdempotencyStore) {}
+  constructor(
+    protected readonly store: IdempotencyStore,
+    @Inject(NATIVEMESSAGE_OPTIONS) private readonly options: ResolvedNativeMessageOptions,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const verified = getVerified(context.switchToHttp().getRequest<object>());
     if (!verified) throw new Error('IdempotencyInterceptor runs only after WebhookSignatureGuard');
     const keys = this.getKeys(verified);
 
+    if (this.options.dispatch === 'inbox') {
+      // The inbox commits the receipt together with the row; only refused payloads are kept here.
+      return next
+        .handle()
+        .pipe(catchError((error: unknown) => from(this.fail(keys, verified, error, false))));
+    }
+
     let outcome;
     try {
-      outcome = await this.store.claim(keys, new Date());
+      outcome = await withTimeout(this.store.claim(keys, new Date()), this.options.storeTimeoutMs);
     } catch (error) {
       this.logStoreError('claim', verified, error);
       throw WebhookErrors.storeUnavailable(DEFAULT_RETRY_AFTER_SECONDS);
@@ -34,7 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     return next.handle().pipe(
       concatMap((body: unknown) => from(this.complete(keys, verified).then(() => body))),
-      catchError((error: unknown) => from(this.fail(keys, verified, error))),
+      catchError((error: unknown) => from(this.fail(keys, verified, error, true))),
     );
   }
 
@@ -56,6 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     keys: DeliveryKeys,
     verified: VerifiedWebhook,
     error: unknown,
+    claimed: boolean,
   ): Promise<never> {
     try {
       if (error instanceof WebhookValidationException) {
@@ -66,7 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           at: new Date(),
         });
       }
-      await this.store.release(keys);
+      if (claimed) await this.store.release(keys);
     } catch (storeError) {
       // The original failure still decides the answer; a claim left behind expires after claimTimeoutMs.
       this.logStoreError('release', verified, storeError);

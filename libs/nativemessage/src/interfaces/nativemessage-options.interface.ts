@@ -1,3 +1,4 @@
+import type { Provider } from '@nestjs/common';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 
 /** Settings of the webhook endpoint. */
@@ -13,6 +14,62 @@ export interface NativeMessageWebhookOptions {
    * @default 65536 (64 KiB)
    */
   bodyLimit?: number;
+  /**
+   * Longest wait for the store on the request path, in ms; past it the delivery is answered 503 with
+   * `Retry-After`, well inside the provider's 5 s.
+   * @default 2000
+   */
+  storeTimeoutMs?: number;
+}
+
+/** Settings of the `inbox` dispatch mode. */
+export interface NativeMessageInboxOptions {
+  /**
+   * Attempts before a delivery becomes a dead letter.
+   * @default 10
+   */
+  maxAttempts?: number;
+  /**
+   * Delay after the first failed attempt, in ms; it doubles per attempt (with jitter).
+   * @default 1000
+   */
+  initialBackoffMs?: number;
+  /**
+   * Largest delay between attempts, in ms.
+   * @default 300000 (5 min)
+   */
+  maxBackoffMs?: number;
+  /**
+   * How often the dispatcher looks for due rows, in ms (new deliveries of this process start at once).
+   * @default 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * Rows leased per poll.
+   * @default 20
+   */
+  batchSize?: number;
+  /**
+   * Deliveries handled at once by this process (always 1 on SQLite).
+   * @default 4
+   */
+  concurrency?: number;
+  /**
+   * How long a leased row stays reserved, in ms; rows of a crashed process are taken again after it.
+   * Must exceed your slowest handler.
+   * @default 60000
+   */
+  leaseMs?: number;
+  /**
+   * On shutdown, how long to wait for deliveries being handled, in ms; the rest are released.
+   * @default 10000
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * Whether this process runs a dispatcher. Set `false` on instances that should only receive.
+   * @default true
+   */
+  dispatcher?: boolean;
 }
 
 /**
@@ -48,11 +105,23 @@ export interface NativeMessageIdempotencyOptions {
    */
   claimTimeoutMs?: number;
   /**
-   * A store instance to use instead of the default bounded in-memory store. A provider for the
-   * `IdempotencyStore` token in the host module works as well.
+   * How often expired receipts (and handled inbox rows) are purged, in ms.
+   * @default 3600000 (1 h)
+   */
+  purgeIntervalMs?: number;
+  /**
+   * A store instance to use instead of the default (in-memory, or the `storage` extra's).
    */
   store?: IdempotencyStore;
 }
+
+/**
+ * How deliveries reach the handlers:
+ * - `inline`: during the request; a handler failure answers 500 and the provider retries.
+ * - `inbox`: the request commits the delivery to a durable inbox and answers 200 at once; a dispatcher
+ *   runs the handlers afterwards, with retries, backoff and dead letters. Needs a durable `storage`.
+ */
+export type NativeMessageDispatchMode = 'inline' | 'inbox';
 
 /** Options of {@link NativeMessageModule}. */
 export interface NativeMessageModuleOptions {
@@ -62,6 +131,24 @@ export interface NativeMessageModuleOptions {
   keywords?: NativeMessageKeywordOptions;
   /** Deduplication of deliveries. */
   idempotency?: NativeMessageIdempotencyOptions;
+  /**
+   * Dispatch mode.
+   * @default 'inline'
+   */
+  dispatch?: NativeMessageDispatchMode;
+  /** Settings of the `inbox` dispatch mode. */
+  inbox?: NativeMessageInboxOptions;
+}
+
+/**
+ * A durable storage back-end, given as the `storage` extra; built by helpers such as
+ * `typeOrmStorage()` from `nestjs-nativemessage/typeorm`.
+ */
+export interface NativeMessageStorage {
+  /** Providers for `NATIVEMESSAGE_STORAGE_RECEIPTS` and `NATIVEMESSAGE_STORAGE_INBOX`, and their helpers. */
+  readonly providers: Provider[];
+  /** Tokens the module re-exports to the host (for example a transaction accessor). */
+  readonly exports?: (string | symbol | Provider | (abstract new (...args: never[]) => unknown))[];
 }
 
 /** Module-shape settings, given next to the options in `forRoot` and `forRootAsync`. */
@@ -77,6 +164,11 @@ export interface NativeMessageModuleExtras {
    * @default '/webhooks/nativemessage'
    */
   webhookPath?: string;
+  /**
+   * Durable storage of receipts and the inbox, e.g. `typeOrmStorage()`.
+   * @default in-memory receipts, no inbox
+   */
+  storage?: NativeMessageStorage;
 }
 
 /** Options after validation and defaulting; injectable with the `NATIVEMESSAGE_OPTIONS` token. */
@@ -101,4 +193,12 @@ export interface ResolvedNativeMessageOptions {
   readonly claimTimeoutMs: number;
   /** Store instance given in the options, if any. */
   readonly store?: IdempotencyStore;
+  /** Purge period, in ms. */
+  readonly purgeIntervalMs: number;
+  /** Store wait limit on the request path, in ms. */
+  readonly storeTimeoutMs: number;
+  /** Dispatch mode. */
+  readonly dispatch: NativeMessageDispatchMode;
+  /** Inbox settings with defaults. */
+  readonly inbox: Required<NativeMessageInboxOptions>;
 }

@@ -11,9 +11,9 @@ import {
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { WebhookPayloadPipe } from '../validation/webhook-payload.pipe';
-import { WebhookBody, WebhookDelivery } from './webhook.decorators';
+import { Verified, WebhookBody } from './webhook.decorators';
 import { WebhookExceptionFilter } from './webhook-exception.filter';
-import type { WebhookDeliveryContext } from './webhook-request';
+import type { VerifiedWebhook } from './webhook-request';
 import { WebhookAcceptedBody, WebhookReceiver } from './webhook.receiver';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
@@ -21,7 +21,7 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
  * Builds the webhook controller for a path. A new class per path: route metadata is written once by
  * `@Controller` when the class is created, never rewritten afterwards.
  * Order per request: guard (media type, size, signature) -> interceptor (claim) -> pipe (validation)
- * -> receiver (events) -> interceptor (complete or release) -> filter (error answers).
+ * -> receiver (events, or the inbox) -> interceptor (complete or release) -> filter (error answers).
  */
 export function createWebhookController(path: string): Type<unknown> {
   @Controller(path)
@@ -35,9 +35,9 @@ export function createWebhookController(path: string): Type<unknown> {
     @UseInterceptors(IdempotencyInterceptor)
     receive(
       @WebhookBody(WebhookPayloadPipe) webhook: ParsedWebhook,
-      @WebhookDelivery() delivery: WebhookDeliveryContext,
+      @Verified() verified: VerifiedWebhook,
     ): Promise<WebhookAcceptedBody> {
-      return this.receiver.receive(webhook, delivery);
+      return this.receiver.receive(webhook, verified);
     }
   }
   return NativeMessageWebhookController;

@@ -7,9 +7,9 @@ export const WebhookBody = createParamDecorator(
     ctx.switchToHttp().getRequest<{ body?: unknown }>().body,
 );
 
-/** The delivery context attached by `WebhookSignatureGuard`. */
-export const WebhookDelivery = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+/** The raw body and delivery context attached by `WebhookSignatureGuard`. */
+export const Verified = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
   const verified = getVerified(ctx.switchToHttp().getRequest<object>());
-  if (!verified) throw new Error('WebhookDelivery is only available behind WebhookSignatureGuard');
-  return verified.context;
+  if (!verified) throw new Error('Verified is only available behind WebhookSignatureGuard');
+  return verified;
 });
