@@ -7,6 +7,8 @@ describe('loadAppConfig', () => {
       databaseUrl: DEFAULT_DATABASE_URL,
       webhookSecrets: [DEVELOPMENT_WEBHOOK_SECRET],
       usingDevelopmentSecret: true,
+      dispatch: 'inbox',
+      receiptStore: 'database',
     });
   });
 

@@ -14,12 +14,18 @@ export interface AppConfig {
   readonly webhookSecrets: string[];
   /** Whether the documented development secret is in use. */
   readonly usingDevelopmentSecret: boolean;
+  /** `inbox` (durable, the default) or `inline`. */
+  readonly dispatch: 'inbox' | 'inline';
+  /** Where receipts live: the app's database (default) or memory (inline only; for tests). */
+  readonly receiptStore: 'database' | 'memory';
 }
 
 /**
  * Reads the example app's settings: `PORT` (default 3000), `DATABASE_URL`
  * (default `sqlite:data/nativemessage.sqlite`) and `NATIVEMESSAGE_WEBHOOK_SECRET` (comma-separated
- * for rotation; a development secret when unset, refused when `NODE_ENV=production`).
+ * for rotation; a development secret when unset, refused when `NODE_ENV=production`),
+ * `NATIVEMESSAGE_DISPATCH` (`inbox` or `inline`, default `inbox`) and `NATIVEMESSAGE_RECEIPT_STORE`
+ * (`database` or `memory`, default `database`; memory works with inline dispatch only).
  * @throws Error with the fix when a value is unusable
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -45,10 +51,22 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
   }
+  const dispatch = env.NATIVEMESSAGE_DISPATCH ?? 'inbox';
+  if (dispatch !== 'inbox' && dispatch !== 'inline') {
+    throw new Error(`NATIVEMESSAGE_DISPATCH must be "inbox" or "inline", got "${dispatch}"`);
+  }
+  const receiptStore = env.NATIVEMESSAGE_RECEIPT_STORE ?? 'database';
+  if (receiptStore !== 'database' && receiptStore !== 'memory') {
+    throw new Error(
+      `NATIVEMESSAGE_RECEIPT_STORE must be "database" or "memory", got "${receiptStore}"`,
+    );
+  }
   return {
     port,
     databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
     webhookSecrets,
     usingDevelopmentSecret,
+    dispatch,
+    receiptStore,
   };
 }

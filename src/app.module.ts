@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NativeMessageModule } from 'nestjs-nativemessage';
+import { typeOrmStorage } from 'nestjs-nativemessage/typeorm';
 import type { AppConfig } from './app.config';
 import { dataSourceOptionsFor } from './database';
 import { TRACKER_ENTITIES } from './tracker/tracker.entities';
@@ -15,7 +16,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptionsFor(config.databaseUrl, TRACKER_ENTITIES)),
-        NativeMessageModule.forRoot({ webhook: { secrets: config.webhookSecrets } }),
+        NativeMessageModule.forRoot({
+          webhook: { secrets: config.webhookSecrets },
+          dispatch: config.dispatch,
+          storage: config.receiptStore === 'database' ? typeOrmStorage() : undefined,
+        }),
         TrackerModule,
       ],
     };

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   InboundMessageReceived,
   MessageStatusChanged,
@@ -7,28 +6,26 @@ import {
   OptInRequested,
   OptOutRequested,
 } from 'nestjs-nativemessage';
-import { Repository } from 'typeorm';
+import { NativeMessageEntityManager } from 'nestjs-nativemessage/typeorm';
 import { InboundMessageRecord, OptOutRecord, StatusHistoryEntry } from './tracker.entities';
 
 /**
- * The only writers of the tracker's tables. Each write is idempotent (keyed by the delivery id or the
- * provider's ids), so a delivery handled again after a retry leaves the same rows.
+ * The only writers of the tracker's tables. They write through `NativeMessageEntityManager`, so in
+ * inbox mode their rows commit in the same transaction that marks the delivery handled. Each write is
+ * also idempotent (keyed by the delivery id or the provider's ids), which keeps inline mode's retries
+ * harmless.
  */
 @Injectable()
 export class TrackerEventHandlers {
-  constructor(
-    @InjectRepository(StatusHistoryEntry) private readonly history: Repository<StatusHistoryEntry>,
-    @InjectRepository(InboundMessageRecord)
-    private readonly inbound: Repository<InboundMessageRecord>,
-    @InjectRepository(OptOutRecord) private readonly optOuts: Repository<OptOutRecord>,
-  ) {}
+  constructor(private readonly db: NativeMessageEntityManager) {}
 
   /** Appends every delivery report to the message's history. */
   @OnNativeMessageEvent(MessageStatusChanged)
   async recordStatus(event: MessageStatusChanged): Promise<void> {
-    await this.history
+    await this.db.manager
       .createQueryBuilder()
       .insert()
+      .into(StatusHistoryEntry)
       .values({
         deliveryId: event.delivery.deliveryId,
         messageId: event.messageId,
@@ -43,9 +40,10 @@ export class TrackerEventHandlers {
   /** Stores inbound messages once per provider id. */
   @OnNativeMessageEvent(InboundMessageReceived)
   async recordInbound(event: InboundMessageReceived): Promise<void> {
-    await this.inbound
+    await this.db.manager
       .createQueryBuilder()
       .insert()
+      .into(InboundMessageRecord)
       .values({
         id: event.messageId,
         from: event.from,
@@ -60,12 +58,14 @@ export class TrackerEventHandlers {
   /** Remembers that the sender opted out. */
   @OnNativeMessageEvent(OptOutRequested)
   async recordOptOut(event: OptOutRequested): Promise<void> {
-    await this.optOuts.upsert({ phoneNumber: event.from, at: event.receivedAt }, ['phoneNumber']);
+    await this.db.manager.upsert(OptOutRecord, { phoneNumber: event.from, at: event.receivedAt }, [
+      'phoneNumber',
+    ]);
   }
 
   /** Forgets the opt-out of a sender who opted back in. */
   @OnNativeMessageEvent(OptInRequested)
   async recordOptIn(event: OptInRequested): Promise<void> {
-    await this.optOuts.delete({ phoneNumber: event.from });
+    await this.db.manager.delete(OptOutRecord, { phoneNumber: event.from });
   }
 }

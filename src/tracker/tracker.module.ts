@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NativeMessageEntityManager } from 'nestjs-nativemessage/typeorm';
 import { TrackerController } from './tracker.controller';
 import { TRACKER_ENTITIES } from './tracker.entities';
 import { TrackerEventHandlers } from './tracker.handlers';
@@ -8,6 +9,6 @@ import { TrackerEventHandlers } from './tracker.handlers';
 @Module({
   imports: [TypeOrmModule.forFeature(TRACKER_ENTITIES)],
   controllers: [TrackerController],
-  providers: [TrackerEventHandlers],
+  providers: [TrackerEventHandlers, NativeMessageEntityManager],
 })
 export class TrackerModule {}

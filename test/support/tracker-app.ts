@@ -8,6 +8,9 @@ import { INestApplication, Provider } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import Database from 'better-sqlite3';
+import { IdempotencyStore, MemoryIdempotencyStore } from 'nestjs-nativemessage';
+import { defaultSqliteInboxFile } from 'nestjs-nativemessage/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import type { Platform } from '../../src/app.factory';
@@ -29,6 +32,8 @@ export interface RunningApp {
   webhookUrl: string;
   recorder: EventRecorder;
   dataSource: DataSource;
+  /** Bodies of the deliveries refused by validation, as the receipt store kept them. */
+  rejectedBodies(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,10 @@ export interface StartOptions {
   /** `sqlite` (a fresh file in the temp folder, the default) or the test PostgreSQL database. */
   database?: TestDatabase;
   secrets?: string[];
+  /** Dispatch mode of the app. @default 'inline' */
+  dispatch?: 'inline' | 'inbox';
+  /** Receipt store. @default 'database' */
+  receiptStore?: 'database' | 'memory';
   rawBody?: boolean;
   providers?: Provider[];
 }
@@ -62,6 +71,8 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
         databaseUrl,
         webhookSecrets: options.secrets ?? [TEST_SECRET, OLD_SECRET],
         usingDevelopmentSecret: false,
+        dispatch: options.dispatch ?? 'inline',
+        receiptStore: options.receiptStore ?? 'database',
       }),
     ],
     providers: [EventRecorder, ...(options.providers ?? [])],
@@ -73,15 +84,40 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
     logger: false,
   });
   const baseUrl = await listenOnLoopback(app);
+  const dataSource = app.get(DataSource);
   return {
     app,
     baseUrl,
     webhookUrl: `${baseUrl}/webhooks/nativemessage`,
     recorder: app.get(EventRecorder),
-    dataSource: app.get(DataSource),
+    dataSource,
+    async rejectedBodies() {
+      if (options.receiptStore === 'memory') {
+        return app
+          .get<IdempotencyStore, MemoryIdempotencyStore>(IdempotencyStore)
+          .rejected.map((r) => r.body);
+      }
+      if (schema) {
+        const rows: { body: string }[] = await dataSource.query(
+          'SELECT body FROM nativemessage_rejected ORDER BY id',
+        );
+        return rows.map((r) => r.body);
+      }
+      const spool = new Database(defaultSqliteInboxFile(sqliteFile), { readonly: true });
+      try {
+        const rows = spool.prepare('SELECT body FROM nativemessage_rejected ORDER BY id').all() as {
+          body: string;
+        }[];
+        return rows.map((r) => r.body);
+      } finally {
+        spool.close();
+      }
+    },
     async close() {
       await app.close();
-      rmSync(sqliteFile, { force: true });
+      for (const file of [sqliteFile, defaultSqliteInboxFile(sqliteFile)]) {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }
       await schema?.drop();
     },
   };

@@ -1,0 +1,303 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  ClaimOutcome,
+  DeliveryKeys,
+  IdempotencyStore,
+  RejectedDelivery,
+} from '../idempotency/idempotency-store';
+import {
+  DeadLetter,
+  EnqueueOutcome,
+  InboxCounts,
+  InboxEntry,
+  NativeMessageInboxStore,
+  NewInboxEntry,
+  ProcessOutcome,
+} from '../inbox/inbox-store';
+import {
+  clipError,
+  INBOX_COLUMNS,
+  InboxRow,
+  PURGE_BATCH,
+  ReceiptRow,
+  toCounts,
+  toDeadLetter,
+  toEntry,
+} from './sql-shared';
+
+/** The part of node-postgres's Pool the stores use. */
+export interface PgQueryable {
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/** The pg pool behind a TypeORM PostgreSQL DataSource. */
+export function pgPoolOf(dataSource: DataSource): PgQueryable {
+  return (dataSource.driver as unknown as { master: PgQueryable }).master;
+}
+
+/**
+ * Receipts on PostgreSQL, for the inline mode: one atomic insert against both unique keys, so
+ * concurrent duplicates on any number of instances produce exactly one `claimed`.
+ */
+export class PostgresIdempotencyStore extends IdempotencyStore {
+  constructor(
+    private readonly pool: PgQueryable,
+    private readonly retentionMs: number,
+    private readonly claimTimeoutMs: number,
+  ) {
+    super();
+  }
+
+  async claim(keys: DeliveryKeys, now: Date): Promise<ClaimOutcome> {
+    const t = now.getTime();
+    for (let round = 0; round < 3; round++) {
+      const inserted = await this.pool.query(
+        `INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+         VALUES ($1, $2, 'processing', $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+        [keys.webhookId, keys.bodySha256, t, t + this.retentionMs],
+      );
+      if (inserted.rows.length === 1) return 'claimed';
+      const { rows } = await this.pool.query<ReceiptRow>(
+        `SELECT id, state, claimed_at, expires_at FROM nativemessage_receipts
+         WHERE body_sha256 = $1 OR webhook_id = $2`,
+        [keys.bodySha256, keys.webhookId],
+      );
+      let expired = false;
+      for (const row of rows) {
+        if (Number(row.expires_at) <= t) {
+          await this.pool.query(
+            'DELETE FROM nativemessage_receipts WHERE id = $1 AND expires_at <= $2',
+            [row.id, t],
+          );
+          expired = true;
+          continue;
+        }
+        if (row.state === 'done') return 'duplicate';
+        if (t - Number(row.claimed_at) < this.claimTimeoutMs) return 'in-flight';
+        const taken = await this.pool.query(
+          `UPDATE nativemessage_receipts SET claimed_at = $1
+           WHERE id = $2 AND state = 'processing' AND claimed_at = $3`,
+          [t, row.id, row.claimed_at],
+        );
+        return taken.rowCount === 1 ? 'claimed' : 'in-flight';
+      }
+      if (!expired && rows.length > 0) return 'in-flight';
+    }
+    return 'in-flight';
+  }
+
+  async complete(keys: DeliveryKeys): Promise<void> {
+    await this.pool.query(
+      `UPDATE nativemessage_receipts SET state = 'done'
+       WHERE (body_sha256 = $1 OR webhook_id = $2) AND state = 'processing'`,
+      [keys.bodySha256, keys.webhookId],
+    );
+  }
+
+  async release(keys: DeliveryKeys): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM nativemessage_receipts
+       WHERE (body_sha256 = $1 OR webhook_id = $2) AND state = 'processing'`,
+      [keys.bodySha256, keys.webhookId],
+    );
+  }
+
+  async recordRejected(rejected: RejectedDelivery): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO nativemessage_rejected (webhook_id, body_sha256, body, problems, rejected_at)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [
+        rejected.keys.webhookId,
+        rejected.keys.bodySha256,
+        rejected.body,
+        JSON.stringify(rejected.problems),
+        rejected.at.getTime(),
+      ],
+    );
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    const t = now.getTime();
+    let total = 0;
+    for (const [table, column, limit] of [
+      ['nativemessage_receipts', 'expires_at', t],
+      ['nativemessage_rejected', 'rejected_at', t - this.retentionMs],
+    ] as const) {
+      for (;;) {
+        const { rowCount } = await this.pool.query(
+          `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${column} <= $1 LIMIT ${PURGE_BATCH})`,
+          [limit],
+        );
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < PURGE_BATCH) break;
+      }
+    }
+    return total;
+  }
+}
+
+/**
+ * The inbox on PostgreSQL: several instances share it with `FOR UPDATE SKIP LOCKED`; a row is
+ * processed under a row lock in the same transaction as the handlers, so a lease that expires during
+ * a long handler never lets a second worker in.
+ */
+export class PostgresInboxStore extends NativeMessageInboxStore {
+  readonly exclusive = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pool: PgQueryable,
+  ) {
+    super();
+  }
+
+  async enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
+    const t = now.getTime();
+    const { rows } = await this.pool.query(
+      `WITH claimed AS (
+         INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+         VALUES ($1, $2, 'done', $3, $4) ON CONFLICT DO NOTHING RETURNING id)
+       INSERT INTO nativemessage_inbox
+         (delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
+       SELECT $5, $1, $2, $6, $7, $3 FROM claimed RETURNING id`,
+      [
+        entry.webhookId,
+        entry.bodySha256,
+        t,
+        t + retentionMs,
+        entry.deliveryId,
+        entry.body,
+        entry.receivedAt.getTime(),
+      ],
+    );
+    return rows.length === 1 ? 'enqueued' : 'duplicate';
+  }
+
+  async lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {
+    const t = now.getTime();
+    const { rows } = await this.pool.query<InboxRow>(
+      `UPDATE nativemessage_inbox SET locked_by = $1, locked_until = $2
+       WHERE id IN (
+         SELECT id FROM nativemessage_inbox
+         WHERE status = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+         ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING ${INBOX_COLUMNS}`,
+      [workerId, t + leaseMs, t, limit],
+    );
+    return rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async process(
+    entry: InboxEntry,
+    workerId: string,
+    work: (transaction: unknown) => Promise<void>,
+    now: Date,
+  ): Promise<ProcessOutcome> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const owned = await manager.query<unknown[]>(
+        `SELECT id FROM nativemessage_inbox
+         WHERE id = $1 AND locked_by = $2 AND status = 'pending' FOR UPDATE`,
+        [entry.id, workerId],
+      );
+      if (owned.length === 0) return 'lost';
+      await work(manager);
+      await manager.query(
+        `UPDATE nativemessage_inbox SET status = 'done', attempts = attempts + 1, finished_at = $2,
+           locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = $1`,
+        [entry.id, now.getTime()],
+      );
+      return 'done';
+    });
+  }
+
+  async reschedule(
+    entry: InboxEntry,
+    workerId: string,
+    error: string,
+    nextAttemptAt: Date | null,
+    now: Date,
+  ): Promise<void> {
+    if (nextAttemptAt === null) {
+      await this.pool.query(
+        `UPDATE nativemessage_inbox SET status = 'dead', attempts = attempts + 1, last_error = $3,
+           finished_at = $4, locked_by = NULL, locked_until = NULL
+         WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
+        [entry.id, workerId, clipError(error), now.getTime()],
+      );
+    } else {
+      await this.pool.query(
+        `UPDATE nativemessage_inbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
+           locked_by = NULL, locked_until = NULL
+         WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
+        [entry.id, workerId, clipError(error), nextAttemptAt.getTime()],
+      );
+    }
+  }
+
+  async releaseLeases(workerId: string | null): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE nativemessage_inbox SET locked_by = NULL, locked_until = NULL
+       WHERE status = 'pending' AND locked_by IS NOT NULL AND ($1::text IS NULL OR locked_by = $1)`,
+      [workerId],
+    );
+    return rowCount ?? 0;
+  }
+
+  async counts(now: Date): Promise<InboxCounts> {
+    const { rows } = await this.pool.query<{ status: string; leased: boolean; n: string }>(
+      `SELECT status, (locked_until IS NOT NULL AND locked_until >= $1) AS leased, count(*) AS n
+       FROM nativemessage_inbox WHERE status IN ('pending', 'dead') GROUP BY 1, 2`,
+      [now.getTime()],
+    );
+    return toCounts(rows);
+  }
+
+  async deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
+    const { rows } = await this.pool.query<InboxRow>(
+      `SELECT ${INBOX_COLUMNS} FROM nativemessage_inbox WHERE status = 'dead' ORDER BY id LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return rows.map(toDeadLetter);
+  }
+
+  async replay(id: string, now: Date): Promise<boolean> {
+    if (!/^\d+$/.test(id)) return false;
+    const { rowCount } = await this.pool.query(
+      `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = $2,
+         last_error = NULL, finished_at = NULL WHERE id = $1 AND status = 'dead'`,
+      [id, now.getTime()],
+    );
+    return rowCount === 1;
+  }
+
+  async replayAll(now: Date): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = $1,
+         last_error = NULL, finished_at = NULL WHERE status = 'dead'`,
+      [now.getTime()],
+    );
+    return rowCount ?? 0;
+  }
+
+  async purge(now: Date, retentionMs: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM nativemessage_inbox WHERE id IN (
+           SELECT id FROM nativemessage_inbox WHERE status = 'done' AND finished_at <= $1 LIMIT ${PURGE_BATCH})`,
+        [now.getTime() - retentionMs],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < PURGE_BATCH) return total;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query(
+      'SELECT (SELECT count(*) FROM (SELECT 1 FROM nativemessage_inbox LIMIT 1) a) + (SELECT count(*) FROM (SELECT 1 FROM nativemessage_receipts LIMIT 1) b) + (SELECT count(*) FROM (SELECT 1 FROM nativemessage_rejected LIMIT 1) c)',
+    );
+  }
+}

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  ClaimOutcome,
+  DeliveryKeys,
+  IdempotencyStore,
+  RejectedDelivery,
+} from '../idempotency/idempotency-store';
+import {
+  DeadLetter,
+  EnqueueOutcome,
+  InboxCounts,
+  InboxEntry,
+  NativeMessageInboxStore,
+  NewInboxEntry,
+  ProcessOutcome,
+} from '../inbox/inbox-store';
+import type { SqliteSpool } from './sqlite-spool';
+import {
+  clipError,
+  INBOX_COLUMNS,
+  InboxRow,
+  PURGE_BATCH,
+  ReceiptRow,
+  toCounts,
+  toDeadLetter,
+  toEntry,
+} from './sql-shared';
+
+/** Receipts in the SQLite spool, for the inline mode. */
+export class SqliteIdempotencyStore extends IdempotencyStore {
+  constructor(
+    private readonly spool: SqliteSpool,
+    private readonly retentionMs: number,
+    private readonly claimTimeoutMs: number,
+  ) {
+    super();
+  }
+
+  claim(keys: DeliveryKeys, now: Date): Promise<ClaimOutcome> {
+    const t = now.getTime();
+    return Promise.resolve(
+      this.spool.tx((): ClaimOutcome => {
+        const rows = this.spool
+          .stmt(
+            'SELECT id, state, claimed_at, expires_at FROM nativemessage_receipts WHERE body_sha256 = ? OR webhook_id = ?',
+          )
+          .all(keys.bodySha256, keys.webhookId) as ReceiptRow[];
+        for (const row of rows) {
+          if (Number(row.expires_at) <= t) {
+            this.spool.stmt('DELETE FROM nativemessage_receipts WHERE id = ?').run(row.id);
+            continue;
+          }
+          if (row.state === 'done') return 'duplicate';
+          if (t - Number(row.claimed_at) < this.claimTimeoutMs) return 'in-flight';
+          this.spool
+            .stmt('UPDATE nativemessage_receipts SET claimed_at = ? WHERE id = ?')
+            .run(t, row.id);
+          return 'claimed';
+        }
+        this.spool
+          .stmt(
+            `INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+             VALUES (?, ?, 'processing', ?, ?)`,
+          )
+          .run(keys.webhookId, keys.bodySha256, t, t + this.retentionMs);
+        return 'claimed';
+      }),
+    );
+  }
+
+  complete(keys: DeliveryKeys): Promise<void> {
+    this.spool
+      .stmt(
+        `UPDATE nativemessage_receipts SET state = 'done'
+         WHERE (body_sha256 = ? OR webhook_id = ?) AND state = 'processing'`,
+      )
+      .run(keys.bodySha256, keys.webhookId);
+    return Promise.resolve();
+  }
+
+  release(keys: DeliveryKeys): Promise<void> {
+    this.spool
+      .stmt(
+        `DELETE FROM nativemessage_receipts
+         WHERE (body_sha256 = ? OR webhook_id = ?) AND state = 'processing'`,
+      )
+      .run(keys.bodySha256, keys.webhookId);
+    return Promise.resolve();
+  }
+
+  recordRejected(rejected: RejectedDelivery): Promise<void> {
+    this.spool
+      .stmt(
+        `INSERT INTO nativemessage_rejected (webhook_id, body_sha256, body, problems, rejected_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(
+        rejected.keys.webhookId,
+        rejected.keys.bodySha256,
+        rejected.body,
+        JSON.stringify(rejected.problems),
+        rejected.at.getTime(),
+      );
+    return Promise.resolve();
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    const t = now.getTime();
+    let total = 0;
+    for (const [table, column, limit] of [
+      ['nativemessage_receipts', 'expires_at', t],
+      ['nativemessage_rejected', 'rejected_at', t - this.retentionMs],
+    ] as const) {
+      for (;;) {
+        const { changes } = this.spool
+          .stmt(
+            `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${column} <= ? LIMIT ${PURGE_BATCH})`,
+          )
+          .run(limit);
+        total += changes;
+        if (changes < PURGE_BATCH) break;
+        await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
+      }
+    }
+    return total;
+  }
+}
+
+/**
+ * The inbox on SQLite: rows in the spool, handler effects in the host database. A row's handlers run
+ * in one host transaction that also records the row's key in `nativemessage_processed`; the spool row
+ * is marked done afterwards. A crash between the two is recognised by that key on the next attempt,
+ * so effects are committed exactly once. One process owns a SQLite inbox.
+ */
+export class SqliteInboxStore extends NativeMessageInboxStore {
+  readonly exclusive = true;
+
+  constructor(
+    private readonly spool: SqliteSpool,
+    private readonly dataSource: DataSource,
+  ) {
+    super();
+  }
+
+  enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
+    const t = now.getTime();
+    return Promise.resolve(
+      this.spool.tx((): EnqueueOutcome => {
+        const claimed = this.spool
+          .stmt(
+            `INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+             VALUES (?, ?, 'done', ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(entry.webhookId, entry.bodySha256, t, t + retentionMs);
+        if (claimed.changes === 0) return 'duplicate';
+        this.spool
+          .stmt(
+            `INSERT INTO nativemessage_inbox
+               (entry_key, delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            randomUUID(),
+            entry.deliveryId,
+            entry.webhookId,
+            entry.bodySha256,
+            entry.body,
+            entry.receivedAt.getTime(),
+            t,
+          );
+        return 'enqueued';
+      }),
+    );
+  }
+
+  lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {
+    const t = now.getTime();
+    const rows = this.spool
+      .stmt(
+        `UPDATE nativemessage_inbox SET locked_by = ?, locked_until = ?
+         WHERE id IN (
+           SELECT id FROM nativemessage_inbox
+           WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+           ORDER BY next_attempt_at, id LIMIT ?)
+         RETURNING ${INBOX_COLUMNS}`,
+      )
+      .all(workerId, t + leaseMs, t, t, limit) as InboxRow[];
+    return Promise.resolve(rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id)));
+  }
+
+  async process(
+    entry: InboxEntry,
+    workerId: string,
+    work: (transaction: unknown) => Promise<void>,
+    now: Date,
+  ): Promise<ProcessOutcome> {
+    const row = this.spool
+      .stmt('SELECT entry_key, status, locked_by FROM nativemessage_inbox WHERE id = ?')
+      .get(entry.id) as { entry_key: string; status: string; locked_by: string | null } | undefined;
+    if (!row || row.status !== 'pending' || row.locked_by !== workerId) return 'lost';
+    await this.dataSource.transaction(async (manager: EntityManager) => {
+      const marked = await manager.queryRunner!.query(
+        'INSERT INTO nativemessage_processed (entry_key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        [row.entry_key, now.getTime()],
+        true,
+      );
+      // Already recorded: an earlier run committed the effects and stopped before marking the row.
+      if ((marked as { affected?: number }).affected === 0) return;
+      await work(manager);
+    });
+    this.spool
+      .stmt(
+        `UPDATE nativemessage_inbox SET status = 'done', attempts = attempts + 1, finished_at = ?,
+           locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = ?`,
+      )
+      .run(now.getTime(), entry.id);
+    return 'done';
+  }
+
+  reschedule(
+    entry: InboxEntry,
+    workerId: string,
+    error: string,
+    nextAttemptAt: Date | null,
+    now: Date,
+  ): Promise<void> {
+    if (nextAttemptAt === null) {
+      this.spool
+        .stmt(
+          `UPDATE nativemessage_inbox SET status = 'dead', attempts = attempts + 1, last_error = ?,
+             finished_at = ?, locked_by = NULL, locked_until = NULL
+           WHERE id = ? AND locked_by = ? AND status = 'pending'`,
+        )
+        .run(clipError(error), now.getTime(), entry.id, workerId);
+    } else {
+      this.spool
+        .stmt(
+          `UPDATE nativemessage_inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+             locked_by = NULL, locked_until = NULL
+           WHERE id = ? AND locked_by = ? AND status = 'pending'`,
+        )
+        .run(clipError(error), nextAttemptAt.getTime(), entry.id, workerId);
+    }
+    return Promise.resolve();
+  }
+
+  releaseLeases(workerId: string | null): Promise<number> {
+    const { changes } = this.spool
+      .stmt(
+        `UPDATE nativemessage_inbox SET locked_by = NULL, locked_until = NULL
+         WHERE status = 'pending' AND locked_by IS NOT NULL AND (? IS NULL OR locked_by = ?)`,
+      )
+      .run(workerId, workerId);
+    return Promise.resolve(changes);
+  }
+
+  counts(now: Date): Promise<InboxCounts> {
+    const rows = this.spool
+      .stmt(
+        `SELECT status, (locked_until IS NOT NULL AND locked_until >= ?) AS leased, count(*) AS n
+         FROM nativemessage_inbox WHERE status IN ('pending', 'dead') GROUP BY 1, 2`,
+      )
+      .all(now.getTime()) as { status: string; leased: number; n: number }[];
+    return Promise.resolve(toCounts(rows));
+  }
+
+  deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
+    const rows = this.spool
+      .stmt(
+        `SELECT ${INBOX_COLUMNS} FROM nativemessage_inbox WHERE status = 'dead' ORDER BY id LIMIT ? OFFSET ?`,
+      )
+      .all(limit, offset) as InboxRow[];
+    return Promise.resolve(rows.map(toDeadLetter));
+  }
+
+  replay(id: string, now: Date): Promise<boolean> {
+    const { changes } = this.spool
+      .stmt(
+        `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
+           last_error = NULL, finished_at = NULL WHERE id = ? AND status = 'dead'`,
+      )
+      .run(now.getTime(), id);
+    return Promise.resolve(changes === 1);
+  }
+
+  replayAll(now: Date): Promise<number> {
+    const { changes } = this.spool
+      .stmt(
+        `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
+           last_error = NULL, finished_at = NULL WHERE status = 'dead'`,
+      )
+      .run(now.getTime());
+    return Promise.resolve(changes);
+  }
+
+  async purge(now: Date, retentionMs: number): Promise<number> {
+    const before = now.getTime() - retentionMs;
+    let total = 0;
+    for (;;) {
+      const { changes } = this.spool
+        .stmt(
+          `DELETE FROM nativemessage_inbox WHERE id IN (
+             SELECT id FROM nativemessage_inbox WHERE status = 'done' AND finished_at <= ? LIMIT ${PURGE_BATCH})`,
+        )
+        .run(before);
+      total += changes;
+      if (changes < PURGE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.dataSource.query('DELETE FROM nativemessage_processed WHERE processed_at <= ?', [
+      before,
+    ]);
+    return total;
+  }
+
+  async ping(): Promise<void> {
+    this.spool.stmt('SELECT 1 FROM nativemessage_inbox LIMIT 1').all();
+    await this.dataSource.query('SELECT 1 FROM nativemessage_processed LIMIT 1');
+  }
+}
