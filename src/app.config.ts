@@ -1,3 +1,5 @@
+import type { NativeMessageModuleOptions } from 'nestjs-nativemessage';
+
 /** Signing secret used when `NATIVEMESSAGE_WEBHOOK_SECRET` is unset outside production. */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'nativemessage-development-secret';
 
@@ -18,6 +20,8 @@ export interface AppConfig {
   readonly dispatch: 'inbox' | 'inline';
   /** Where receipts live: the app's database (default) or memory (inline only; for tests). */
   readonly receiptStore: 'database' | 'memory';
+  /** Module tuning (retries, retention, ...); not read from the environment, used by tests. */
+  readonly tuning?: Pick<NativeMessageModuleOptions, 'inbox' | 'idempotency'>;
 }
 
 /**

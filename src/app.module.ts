@@ -19,6 +19,7 @@ export class AppModule {
         NativeMessageModule.forRoot({
           webhook: { secrets: config.webhookSecrets },
           dispatch: config.dispatch,
+          ...config.tuning,
           storage: config.receiptStore === 'database' ? typeOrmStorage() : undefined,
         }),
         TrackerModule,

@@ -20,6 +20,10 @@ import {
 @Injectable()
 export class EventRecorder {
   readonly events: NativeMessageEvent[] = [];
+  /** Every call, including failed ones. */
+  calls = 0;
+  /** Time each event takes before it is recorded, in ms. */
+  delayMs = 0;
   private failures = 0;
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
@@ -48,6 +52,8 @@ export class EventRecorder {
   }
 
   private async record(event: NativeMessageEvent): Promise<void> {
+    this.calls++;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.gate) {
       this.entered?.();
       await this.gate;

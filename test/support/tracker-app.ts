@@ -14,6 +14,7 @@ import { defaultSqliteInboxFile } from 'nestjs-nativemessage/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import type { Platform } from '../../src/app.factory';
+import type { AppConfig } from '../../src/app.config';
 import { EventRecorder } from './event-recorder';
 import { createTestSchema, TestDatabase } from './postgres';
 
@@ -34,6 +35,8 @@ export interface RunningApp {
   dataSource: DataSource;
   /** Bodies of the deliveries refused by validation, as the receipt store kept them. */
   rejectedBodies(): Promise<string[]>;
+  /** Rows of one of the module's tables (receipts, inbox, rejected), wherever the store keeps them. */
+  countRows(table: 'receipts' | 'inbox' | 'rejected'): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,10 +48,22 @@ export interface StartOptions {
   secrets?: string[];
   /** Dispatch mode of the app. @default 'inline' */
   dispatch?: 'inline' | 'inbox';
+  /** Module tuning. */
+  tuning?: AppConfig['tuning'];
   /** Receipt store. @default 'database' */
   receiptStore?: 'database' | 'memory';
   rawBody?: boolean;
   providers?: Provider[];
+}
+
+/** Runs a read-only query on the SQLite spool of an app database. */
+function readSpool(sqliteFile: string, sql: string): unknown[] {
+  const spool = new Database(defaultSqliteInboxFile(sqliteFile), { readonly: true });
+  try {
+    return spool.prepare(sql).all();
+  } finally {
+    spool.close();
+  }
 }
 
 /** Listens on an ephemeral loopback port and returns the base URL. */
@@ -73,6 +88,7 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
         usingDevelopmentSecret: false,
         dispatch: options.dispatch ?? 'inline',
         receiptStore: options.receiptStore ?? 'database',
+        tuning: options.tuning,
       }),
     ],
     providers: [EventRecorder, ...(options.providers ?? [])],
@@ -91,6 +107,11 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
     webhookUrl: `${baseUrl}/webhooks/nativemessage`,
     recorder: app.get(EventRecorder),
     dataSource,
+    async countRows(table) {
+      const sql = `SELECT count(*) AS n FROM nativemessage_${table}`;
+      if (schema) return Number((await dataSource.query<{ n: string }[]>(sql))[0].n);
+      return Number((readSpool(sqliteFile, sql)[0] as { n: number }).n);
+    },
     async rejectedBodies() {
       if (options.receiptStore === 'memory') {
         return app
@@ -103,15 +124,8 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
         );
         return rows.map((r) => r.body);
       }
-      const spool = new Database(defaultSqliteInboxFile(sqliteFile), { readonly: true });
-      try {
-        const rows = spool.prepare('SELECT body FROM nativemessage_rejected ORDER BY id').all() as {
-          body: string;
-        }[];
-        return rows.map((r) => r.body);
-      } finally {
-        spool.close();
-      }
+      const rows = readSpool(sqliteFile, 'SELECT body FROM nativemessage_rejected ORDER BY id');
+      return (rows as { body: string }[]).map((r) => r.body);
     },
     async close() {
       await app.close();
