@@ -32,6 +32,8 @@ export function dataSourceOptionsFor(
     return {
       type: 'postgres',
       url: databaseUrl,
+      // Fail fast when the database is unreachable, so the webhook can answer 503 in time.
+      connectTimeoutMS: 3000,
       entities,
       synchronize: true,
       migrations: NATIVEMESSAGE_MIGRATIONS,

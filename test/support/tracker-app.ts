@@ -29,6 +29,8 @@ export const PLATFORMS: Platform[] = ['express', 'fastify'];
 /** A running example app with a recorder handler beside its own handlers. */
 export interface RunningApp {
   app: INestApplication;
+  /** The SQLite database file (unused on PostgreSQL). */
+  sqliteFile: string;
   baseUrl: string;
   webhookUrl: string;
   recorder: EventRecorder;
@@ -45,6 +47,8 @@ export interface StartOptions {
   platform: Platform;
   /** `sqlite` (a fresh file in the temp folder, the default) or the test PostgreSQL database. */
   database?: TestDatabase;
+  /** PostgreSQL only: rewrites the connection URL (to go through a proxy, say). */
+  rewriteUrl?: (url: string) => string;
   secrets?: string[];
   /** Dispatch mode of the app. @default 'inline' */
   dispatch?: 'inline' | 'inbox';
@@ -78,7 +82,8 @@ export async function listenOnLoopback(app: INestApplication): Promise<string> {
 export async function startTrackerApp(options: StartOptions): Promise<RunningApp> {
   const sqliteFile = join(tmpdir(), `nativemessage-test-${randomUUID()}.sqlite`);
   const schema = options.database === 'postgres' ? await createTestSchema() : null;
-  const databaseUrl = schema ? schema.url : `sqlite:${sqliteFile}`;
+  let databaseUrl = schema ? schema.url : `sqlite:${sqliteFile}`;
+  if (schema && options.rewriteUrl) databaseUrl = options.rewriteUrl(databaseUrl);
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppModule.register({
@@ -103,6 +108,7 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
   const dataSource = app.get(DataSource);
   return {
     app,
+    sqliteFile,
     baseUrl,
     webhookUrl: `${baseUrl}/webhooks/nativemessage`,
     recorder: app.get(EventRecorder),
