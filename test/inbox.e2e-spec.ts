@@ -1,3 +1,7 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSqliteInboxFile } from 'nestjs-nativemessage/typeorm';
 import { MessageStatusChanged, NativeMessageInbox } from 'nestjs-nativemessage';
 import { createDlrPayload, signWebhook } from 'nestjs-nativemessage/testing';
 import { deliver, request } from './support/http';
@@ -160,4 +164,49 @@ describe.each(testDatabases())('inbox retention on %s', (database) => {
       await running.close();
     }
   }, 30_000);
+});
+
+describe('inbox graceful shutdown (sqlite)', () => {
+  it('finishes the delivery in flight, releases the rest, and the next start handles them', async () => {
+    const sqliteFile = join(tmpdir(), `nm-shutdown-${process.pid}-${Date.now()}.sqlite`);
+    const first = await startTrackerApp({
+      platform: 'express',
+      dispatch: 'inbox',
+      sqliteFile,
+      tuning: { inbox: { pollIntervalMs: 50 } },
+    });
+    first.recorder.delayMs = 300;
+    const payloads = Array.from({ length: 4 }, () => createDlrPayload({ status: 'submitted' }));
+    for (const p of payloads) {
+      expect((await deliver(first.webhookUrl, signWebhook(p, TEST_SECRET))).status).toBe(200);
+    }
+    await waitFor(() => first.recorder.calls === 1, 'the first delivery to start');
+    await first.app.close();
+    // The delivery in flight was finished before the app closed; the others were left pending.
+    const handledFirst = first.recorder.of(MessageStatusChanged).map((e) => e.messageId);
+    expect(handledFirst.length).toBeGreaterThanOrEqual(1);
+    expect(handledFirst.length).toBeLessThan(4);
+
+    const second = await startTrackerApp({ platform: 'express', dispatch: 'inbox', sqliteFile });
+    try {
+      await waitFor(
+        () => second.recorder.of(MessageStatusChanged).length === 4 - handledFirst.length,
+        'the rest to be handled after the restart',
+      );
+      const handledSecond = second.recorder.of(MessageStatusChanged).map((e) => e.messageId);
+      expect([...handledFirst, ...handledSecond].sort()).toEqual(
+        payloads.map((p) => p.message_id).sort(),
+      );
+      expect(await second.app.get(NativeMessageInbox).counts()).toEqual({
+        pending: 0,
+        processing: 0,
+        dead: 0,
+      });
+    } finally {
+      await second.app.close();
+      for (const file of [sqliteFile, defaultSqliteInboxFile(sqliteFile)]) {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }
+    }
+  });
 });

@@ -47,6 +47,8 @@ export interface StartOptions {
   platform: Platform;
   /** `sqlite` (a fresh file in the temp folder, the default) or the test PostgreSQL database. */
   database?: TestDatabase;
+  /** SQLite only: use this database file (kept on close) instead of a fresh one. */
+  sqliteFile?: string;
   /** PostgreSQL only: rewrites the connection URL (to go through a proxy, say). */
   rewriteUrl?: (url: string) => string;
   secrets?: string[];
@@ -80,7 +82,8 @@ export async function listenOnLoopback(app: INestApplication): Promise<string> {
 
 /** Starts the delivery-tracker app on 127.0.0.1 with an ephemeral port. */
 export async function startTrackerApp(options: StartOptions): Promise<RunningApp> {
-  const sqliteFile = join(tmpdir(), `nativemessage-test-${randomUUID()}.sqlite`);
+  const sqliteFile =
+    options.sqliteFile ?? join(tmpdir(), `nativemessage-test-${randomUUID()}.sqlite`);
   const schema = options.database === 'postgres' ? await createTestSchema() : null;
   let databaseUrl = schema ? schema.url : `sqlite:${sqliteFile}`;
   if (schema && options.rewriteUrl) databaseUrl = options.rewriteUrl(databaseUrl);
@@ -135,6 +138,7 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
     },
     async close() {
       await app.close();
+      if (options.sqliteFile) return;
       for (const file of [sqliteFile, defaultSqliteInboxFile(sqliteFile)]) {
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
       }
