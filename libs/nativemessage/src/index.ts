@@ -69,6 +69,16 @@ export { currentDispatchTransaction } from './inbox/dispatch-context';
 export { backoffDelay } from './inbox/backoff';
 export type { BackoffPolicy } from './inbox/backoff';
 export { NativeMessageMaintenance } from './idempotency/nativemessage-maintenance';
+export { NativeMessageSubscriptions } from './client/nativemessage-subscriptions.service';
+export type { EnsureResult } from './client/nativemessage-subscriptions.service';
+export { NativeMessageApiError } from './client/nativemessage-api.error';
+export type { ApiFailureReason } from './client/nativemessage-api.error';
+export { DEFAULT_API_BASE_URL } from './client/client-options';
+export type { NativeMessageClientOptions, EnsureSubscriptionInput } from './client/client-options';
+export type {
+  WebhookSubscription,
+  WebhookSubscriptionChanges,
+} from './client/webhook-subscription';
 export { WebhookSignatureVerifier } from './webhook/signature.verifier';
 export { WebhookSignatureGuard } from './webhook/webhook-signature.guard';
 export type { WebhookDeliveryContext } from './webhook/webhook-request';

@@ -7,13 +7,14 @@ import {
   DEFAULT_WEBHOOK_PATH,
 } from './nativemessage.constants';
 import { NativeMessageConfigurationError } from './nativemessage.errors';
+import { resolveClientOptions } from './client/client-options';
 import type {
   NativeMessageModuleOptions,
   ResolvedNativeMessageOptions,
 } from './interfaces/nativemessage-options.interface';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['webhook', 'keywords', 'idempotency', 'dispatch', 'inbox'],
+  '': ['webhook', 'keywords', 'idempotency', 'dispatch', 'inbox', 'client'],
   webhook: ['secrets', 'bodyLimit', 'storeTimeoutMs'],
   keywords: ['optOut', 'optIn', 'help'],
   idempotency: ['retentionMs', 'maxEntries', 'claimTimeoutMs', 'purgeIntervalMs', 'store'],
@@ -216,6 +217,7 @@ export function resolveNativeMessageOptions(
     problems.push(`dispatch must be "inline" or "inbox", got ${JSON.stringify(dispatch)}`);
   }
   const inbox = checkInbox(root.inbox, problems);
+  const client = resolveClientOptions(root.client, problems);
   const store = idemOptions.store;
   if (store !== undefined) {
     const methods = ['claim', 'complete', 'release', 'recordRejected', 'purgeExpired'];
@@ -241,5 +243,6 @@ export function resolveNativeMessageOptions(
     storeTimeoutMs,
     dispatch: dispatch === 'inbox' ? 'inbox' : 'inline',
     inbox,
+    client,
   };
 }

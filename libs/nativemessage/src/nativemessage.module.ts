@@ -18,6 +18,7 @@ import { NativeMessageInboxDispatcher } from './inbox/inbox.dispatcher';
 import type { NativeMessageInboxStore } from './inbox/inbox-store';
 import { NativeMessageInbox } from './inbox/nativemessage-inbox.service';
 import { NativeMessageMaintenance } from './idempotency/nativemessage-maintenance';
+import { NativeMessageSubscriptions } from './client/nativemessage-subscriptions.service';
 import {
   ConfigurableModuleClass,
   NATIVEMESSAGE_MODULE_OPTIONS,
@@ -87,12 +88,19 @@ import { WebhookReceiver } from './webhook/webhook.receiver';
     NativeMessageInboxDispatcher,
     NativeMessageInbox,
     NativeMessageMaintenance,
+    NativeMessageSubscriptions,
     WebhookReceiver,
     WebhookSignatureGuard,
     IdempotencyInterceptor,
     WebhookPayloadPipe,
     WebhookExceptionFilter,
   ],
-  exports: [NATIVEMESSAGE_OPTIONS, IdempotencyStore, NativeMessageInbox, NativeMessageMaintenance],
+  exports: [
+    NATIVEMESSAGE_OPTIONS,
+    IdempotencyStore,
+    NativeMessageInbox,
+    NativeMessageMaintenance,
+    NativeMessageSubscriptions,
+  ],
 })
 export class NativeMessageModule extends ConfigurableModuleClass {}

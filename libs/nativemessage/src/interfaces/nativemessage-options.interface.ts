@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import type { NativeMessageClientOptions, ResolvedClientOptions } from '../client/client-options';
 
 /** Settings of the webhook endpoint. */
 export interface NativeMessageWebhookOptions {
@@ -138,6 +139,8 @@ export interface NativeMessageModuleOptions {
   dispatch?: NativeMessageDispatchMode;
   /** Settings of the `inbox` dispatch mode. */
   inbox?: NativeMessageInboxOptions;
+  /** The subscription client (`NativeMessageSubscriptions`). */
+  client?: NativeMessageClientOptions;
 }
 
 /**
@@ -201,4 +204,6 @@ export interface ResolvedNativeMessageOptions {
   readonly dispatch: NativeMessageDispatchMode;
   /** Inbox settings with defaults. */
   readonly inbox: Required<NativeMessageInboxOptions>;
+  /** Client settings, when configured. */
+  readonly client?: ResolvedClientOptions;
 }
