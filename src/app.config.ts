@@ -21,7 +21,7 @@ export interface AppConfig {
   /** Where receipts live: the app's database (default) or memory (inline only; for tests). */
   readonly receiptStore: 'database' | 'memory';
   /** Module tuning (retries, retention, ...); not read from the environment, used by tests. */
-  readonly tuning?: Pick<NativeMessageModuleOptions, 'inbox' | 'idempotency'>;
+  readonly tuning?: Pick<NativeMessageModuleOptions, 'inbox' | 'idempotency' | 'client'>;
 }
 
 /**

@@ -78,8 +78,9 @@ export class ApiTransport {
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        // Checked by name, not instanceof: the DOMException may come from another realm.
+        const name = (error as { name?: unknown } | null)?.name;
+        const timedOut = name === 'TimeoutError' || name === 'AbortError';
         // A refused connection never reached the provider, so even a POST may be tried again.
         const retryable = call.idempotent || isConnectRefused(error);
         if (retryable && attempt < this.options.maxAttempts) {
