@@ -1,4 +1,5 @@
-import type { NativeMessageModuleOptions } from 'nestjs-nativemessage';
+import type { NativeMessageModuleOptions, NativeMessageWebhookOptions } from 'nestjs-nativemessage';
+import type { NativeMessageHealthThresholds } from 'nestjs-nativemessage/terminus';
 
 /** Signing secret used when `NATIVEMESSAGE_WEBHOOK_SECRET` is unset outside production. */
 export const DEVELOPMENT_WEBHOOK_SECRET = 'nativemessage-development-secret';
@@ -20,8 +21,12 @@ export interface AppConfig {
   readonly dispatch: 'inbox' | 'inline';
   /** Where receipts live: the app's database (default) or memory (inline only; for tests). */
   readonly receiptStore: 'database' | 'memory';
+  /** Thresholds of `GET /health` (defaults: backlog 1000, oldest pending 5 min). */
+  readonly health?: NativeMessageHealthThresholds;
   /** Module tuning (retries, retention, ...); not read from the environment, used by tests. */
-  readonly tuning?: Pick<NativeMessageModuleOptions, 'inbox' | 'idempotency' | 'client'>;
+  readonly tuning?: Pick<NativeMessageModuleOptions, 'inbox' | 'idempotency' | 'client'> & {
+    webhook?: Omit<NativeMessageWebhookOptions, 'secrets'>;
+  };
 }
 
 /**

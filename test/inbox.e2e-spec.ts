@@ -138,6 +138,7 @@ describe.each(testDatabases())('inbox retention on %s', (database) => {
       database,
       dispatch: 'inbox',
       tuning: {
+        webhook: { maxEventAgeMs: 600 },
         inbox: { pollIntervalMs: 50 },
         idempotency: { retentionMs: 600, purgeIntervalMs: 150 },
       },

@@ -137,8 +137,12 @@ describe.each(matrix)(
       );
 
       it('lists inbound messages newest first', async () => {
-        const older = createMoPayload({ received_at: '2026-01-01T00:00:00.000Z' });
-        const newer = createMoPayload({ received_at: '2026-06-01T00:00:00.000Z' });
+        const older = createMoPayload({
+          received_at: new Date(Date.now() - 3600_000).toISOString(),
+        });
+        const newer = createMoPayload({
+          received_at: new Date(Date.now() - 60_000).toISOString(),
+        });
         await deliver(running.webhookUrl, signWebhook(older, TEST_SECRET));
         await deliver(running.webhookUrl, signWebhook(newer, TEST_SECRET));
         const list = (await request(`${running.baseUrl}/inbound-messages`)).json as {

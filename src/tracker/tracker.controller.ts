@@ -1,9 +1,10 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { supersedesStatus } from 'nestjs-nativemessage';
 import { Repository } from 'typeorm';
 import { InboundMessageRecord, OptOutRecord, StatusHistoryEntry } from './tracker.entities';
 
-/** A message's current status and every report received for it, oldest first. */
+/** A message's current status and every report received for it, in arrival order. */
 export interface MessageView {
   messageId: string;
   status: string;
@@ -26,9 +27,14 @@ export class TrackerController {
     const entries = await this.history.find({ where: { messageId }, order: { id: 'ASC' } });
     if (entries.length === 0)
       throw new NotFoundException(`No delivery report for message ${messageId}`);
+    // Reports arrive out of order: the current status never regresses from a final one.
+    const status = entries.reduce<string | null>(
+      (current, e) => (supersedesStatus(current, e.status) ? e.status : current),
+      null,
+    );
     return {
       messageId,
-      status: entries[entries.length - 1].status,
+      status: status ?? entries[entries.length - 1].status,
       history: entries.map((e) => ({
         status: e.status,
         errorCode: e.errorCode,

@@ -25,6 +25,7 @@ export type {
   NativeMessageInboxOptions,
   NativeMessageDispatchMode,
   NativeMessageStorage,
+  NativeMessageMetricsOptions,
   ResolvedNativeMessageOptions,
 } from './interfaces/nativemessage-options.interface';
 export {
@@ -50,6 +51,22 @@ export type {
   DeliveryReportFields,
   InboundMessageFields,
 } from './events/nativemessage.events';
+export {
+  MESSAGE_STATUS_ORDER,
+  FINAL_MESSAGE_STATUSES,
+  isFinalStatus,
+  statusRank,
+  supersedesStatus,
+} from './events/message-status';
+export { NativeMessageMetrics } from './metrics/nativemessage-metrics';
+export type {
+  MeterLike,
+  MeterProviderLike,
+  RejectionReason,
+  IgnoreReason,
+} from './metrics/nativemessage-metrics';
+export { NativeMessageClock } from './nativemessage.clock';
+export { maskPhoneNumbers } from './log-masking';
 export { OnNativeMessageEvent } from './events/on-nativemessage-event.decorator';
 export { IdempotencyStore } from './idempotency/idempotency-store';
 export type { ClaimOutcome, DeliveryKeys, RejectedDelivery } from './idempotency/idempotency-store';

@@ -14,8 +14,9 @@ import type {
 } from './interfaces/nativemessage-options.interface';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['webhook', 'keywords', 'idempotency', 'dispatch', 'inbox', 'client'],
-  webhook: ['secrets', 'bodyLimit', 'storeTimeoutMs'],
+  '': ['webhook', 'keywords', 'idempotency', 'dispatch', 'inbox', 'client', 'metrics'],
+  webhook: ['secrets', 'bodyLimit', 'storeTimeoutMs', 'maxEventAgeMs', 'maxFutureSkewMs'],
+  metrics: ['meterProvider'],
   keywords: ['optOut', 'optIn', 'help'],
   idempotency: ['retentionMs', 'maxEntries', 'claimTimeoutMs', 'purgeIntervalMs', 'store'],
   inbox: [
@@ -167,6 +168,8 @@ export function resolveNativeMessageOptions(
   let secrets: string[] = [];
   let bodyLimit = DEFAULT_BODY_LIMIT_BYTES;
   let storeTimeoutMs = 2000;
+  let maxEventAgeMs = 3 * 24 * 60 * 60 * 1000;
+  let maxFutureSkewMs = 5 * 60 * 1000;
   if (!isRecord(webhook)) {
     if (isRecord(options))
       problems.push('webhook is required: { webhook: { secrets: ["<signing secret>"] } }');
@@ -178,6 +181,18 @@ export function resolveNativeMessageOptions(
       'webhook.storeTimeoutMs',
       webhook.storeTimeoutMs,
       storeTimeoutMs,
+      problems,
+    );
+    maxEventAgeMs = positiveInteger(
+      'webhook.maxEventAgeMs',
+      webhook.maxEventAgeMs,
+      maxEventAgeMs,
+      problems,
+    );
+    maxFutureSkewMs = positiveInteger(
+      'webhook.maxFutureSkewMs',
+      webhook.maxFutureSkewMs,
+      maxFutureSkewMs,
       problems,
     );
   }
@@ -218,6 +233,25 @@ export function resolveNativeMessageOptions(
   }
   const inbox = checkInbox(root.inbox, problems);
   const client = resolveClientOptions(root.client, problems);
+  if (retentionMs < maxEventAgeMs) {
+    problems.push(
+      `idempotency.retentionMs (${retentionMs} ms) must not be shorter than webhook.maxEventAgeMs (${maxEventAgeMs} ms): a delivery older than the retention could otherwise be replayed once its receipt is purged`,
+    );
+  }
+  const metricsOptions = root.metrics;
+  let meterProvider: ResolvedNativeMessageOptions['meterProvider'];
+  if (metricsOptions !== undefined) {
+    if (!isRecord(metricsOptions)) problems.push('metrics must be an object');
+    else {
+      checkUnknownKeys('metrics', metricsOptions, problems);
+      const given = metricsOptions.meterProvider;
+      if (given !== undefined && (!isRecord(given) || typeof given.getMeter !== 'function')) {
+        problems.push('metrics.meterProvider must be an OpenTelemetry MeterProvider');
+      } else {
+        meterProvider = given as ResolvedNativeMessageOptions['meterProvider'];
+      }
+    }
+  }
   const store = idemOptions.store;
   if (store !== undefined) {
     const methods = ['claim', 'complete', 'release', 'recordRejected', 'purgeExpired'];
@@ -244,5 +278,8 @@ export function resolveNativeMessageOptions(
     dispatch: dispatch === 'inbox' ? 'inbox' : 'inline',
     inbox,
     client,
+    maxEventAgeMs,
+    maxFutureSkewMs,
+    meterProvider,
   };
 }

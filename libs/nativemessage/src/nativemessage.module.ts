@@ -19,6 +19,8 @@ import type { NativeMessageInboxStore } from './inbox/inbox-store';
 import { NativeMessageInbox } from './inbox/nativemessage-inbox.service';
 import { NativeMessageMaintenance } from './idempotency/nativemessage-maintenance';
 import { NativeMessageSubscriptions } from './client/nativemessage-subscriptions.service';
+import { NativeMessageMetrics } from './metrics/nativemessage-metrics';
+import { NativeMessageClock } from './nativemessage.clock';
 import {
   ConfigurableModuleClass,
   NATIVEMESSAGE_MODULE_OPTIONS,
@@ -89,6 +91,8 @@ import { WebhookReceiver } from './webhook/webhook.receiver';
     NativeMessageInbox,
     NativeMessageMaintenance,
     NativeMessageSubscriptions,
+    NativeMessageMetrics,
+    NativeMessageClock,
     WebhookReceiver,
     WebhookSignatureGuard,
     IdempotencyInterceptor,
@@ -101,6 +105,8 @@ import { WebhookReceiver } from './webhook/webhook.receiver';
     NativeMessageInbox,
     NativeMessageMaintenance,
     NativeMessageSubscriptions,
+    NativeMessageMetrics,
+    NativeMessageClock,
   ],
 })
 export class NativeMessageModule extends ConfigurableModuleClass {}

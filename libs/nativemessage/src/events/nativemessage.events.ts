@@ -1,4 +1,5 @@
 import type { WebhookDeliveryContext } from '../webhook/webhook-request';
+import { isFinalStatus } from './message-status';
 
 /** Statuses the provider documents; others may appear and are passed through as strings. */
 export type KnownMessageStatus =
@@ -54,6 +55,8 @@ export abstract class DeliveryReportEvent
   readonly errorCode: MessageErrorCode;
   readonly destination: string;
   readonly statusAt: Date;
+  /** Whether `status` is final (delivered, failed, expired, rejected): it will not change again. */
+  readonly isFinal: boolean;
 
   /** @internal built by the module from a validated payload */
   constructor(
@@ -67,6 +70,7 @@ export abstract class DeliveryReportEvent
     this.errorCode = fields.errorCode;
     this.destination = fields.destination;
     this.statusAt = fields.statusAt;
+    this.isFinal = isFinalStatus(fields.status);
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { catchError, concatMap, from, Observable, of } from 'rxjs';
 import { withTimeout } from '../inbox/with-timeout';
+import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
 import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
 import { DEFAULT_RETRY_AFTER_SECONDS, NATIVEMESSAGE_OPTIONS } from '../nativemessage.constants';
 import { WebhookErrors, WebhookValidationException } from '../webhook/webhook-http.exception';
@@ -27,6 +28,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     protected readonly store: IdempotencyStore,
     @Inject(NATIVEMESSAGE_OPTIONS) private readonly options: ResolvedNativeMessageOptions,
+    private readonly metrics: NativeMessageMetrics,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -48,7 +50,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.logStoreError('claim', verified, error);
       throw WebhookErrors.storeUnavailable(DEFAULT_RETRY_AFTER_SECONDS);
     }
-    if (outcome === 'duplicate') return of({ received: true, duplicate: true });
+    if (outcome === 'duplicate') {
+      this.metrics.duplicate();
+      return of({ received: true, duplicate: true });
+    }
     if (outcome === 'in-flight') throw WebhookErrors.inFlight(DEFAULT_RETRY_AFTER_SECONDS);
 
     return next.handle().pipe(

@@ -100,6 +100,9 @@ export abstract class NativeMessageInboxStore {
   /** Current counts. */
   abstract counts(now: Date): Promise<InboxCounts>;
 
+  /** Receive time of the oldest pending delivery, or `null` when none is pending. */
+  abstract oldestPendingReceivedAt(): Promise<Date | null>;
+
   /** Dead letters, oldest first. */
   abstract deadLetters(limit: number, offset: number): Promise<DeadLetter[]>;
 

@@ -13,6 +13,9 @@ import { NativeMessageEventPublisher } from '../events/nativemessage-event.publi
 import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
 import { NATIVEMESSAGE_OPTIONS, NATIVEMESSAGE_STORAGE_INBOX } from '../nativemessage.constants';
 import { parseWebhookPayload } from '../validation/webhook-payload.parser';
+import { maskPhoneNumbers } from '../log-masking';
+import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
+import { NativeMessageHandlerError } from '../nativemessage.errors';
 import { backoffDelay } from './backoff';
 import { runInDispatchTransaction } from './dispatch-context';
 import type { InboxEntry, NativeMessageInboxStore } from './inbox-store';
@@ -42,6 +45,7 @@ export class NativeMessageInboxDispatcher
   constructor(
     @Inject(NATIVEMESSAGE_OPTIONS) private readonly options: ResolvedNativeMessageOptions,
     private readonly publisher: NativeMessageEventPublisher,
+    private readonly metrics: NativeMessageMetrics,
     @Optional()
     @Inject(NATIVEMESSAGE_STORAGE_INBOX)
     private readonly store: NativeMessageInboxStore | null,
@@ -177,6 +181,7 @@ export class NativeMessageInboxDispatcher
           runInDispatchTransaction(transaction, () => this.publisher.publish(events)),
         new Date(),
       );
+      if (outcome === 'done') this.metrics.inboxLag(Date.now() - entry.receivedAt.getTime());
       if (outcome === 'lost') {
         this.logger.warn(
           `Lease on delivery ${entry.deliveryId} was lost; another worker handles it`,
@@ -195,8 +200,12 @@ export class NativeMessageInboxDispatcher
       maxDelayMs: this.options.inbox.maxBackoffMs,
     });
     const next = dead ? null : new Date(Date.now() + delay);
-    const message = errorText(error);
+    const message = maskPhoneNumbers(errorText(error));
+    this.metrics.handlerFailed(
+      error instanceof NativeMessageHandlerError ? error.eventName : 'unknown',
+    );
     if (dead) {
+      this.metrics.deadLettered();
       this.logger.error(
         `Delivery ${entry.deliveryId} is a dead letter after ${attempts} attempts: ${message}`,
       );

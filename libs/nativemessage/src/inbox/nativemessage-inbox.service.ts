@@ -14,6 +14,21 @@ export class NativeMessageInbox {
     private readonly store: NativeMessageInboxStore | null,
   ) {}
 
+  /** Whether a durable inbox store is configured (`storage` extra). */
+  get durable(): boolean {
+    return this.store !== null;
+  }
+
+  /** Checks that the store answers; rejects when it does not. */
+  ping(): Promise<void> {
+    return this.requireStore().ping();
+  }
+
+  /** Receive time of the oldest pending delivery, or `null`. */
+  oldestPendingReceivedAt(): Promise<Date | null> {
+    return this.requireStore().oldestPendingReceivedAt();
+  }
+
   /** Pending, processing and dead deliveries. */
   counts(): Promise<InboxCounts> {
     return this.requireStore().counts(new Date());

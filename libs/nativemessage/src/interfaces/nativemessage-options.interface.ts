@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import type { NativeMessageClientOptions, ResolvedClientOptions } from '../client/client-options';
+import type { MeterProviderLike } from '../metrics/nativemessage-metrics';
 
 /** Settings of the webhook endpoint. */
 export interface NativeMessageWebhookOptions {
@@ -21,6 +22,18 @@ export interface NativeMessageWebhookOptions {
    * @default 2000
    */
   storeTimeoutMs?: number;
+  /**
+   * Replay window: a signed delivery whose event time (`delivered_at`, `received_at`) is older than
+   * this is acknowledged (200, ignored) and not processed, since the signature covers only the body
+   * and receipts are purged after the retention. Must not exceed `idempotency.retentionMs`.
+   * @default 259200000 (3 days)
+   */
+  maxEventAgeMs?: number;
+  /**
+   * How far in the future an event time may be (clock skew) before the delivery is ignored, in ms.
+   * @default 300000 (5 min)
+   */
+  maxFutureSkewMs?: number;
 }
 
 /** Settings of the `inbox` dispatch mode. */
@@ -141,6 +154,17 @@ export interface NativeMessageModuleOptions {
   inbox?: NativeMessageInboxOptions;
   /** The subscription client (`NativeMessageSubscriptions`). */
   client?: NativeMessageClientOptions;
+  /** Metrics settings. */
+  metrics?: NativeMessageMetricsOptions;
+}
+
+/** Metrics settings. */
+export interface NativeMessageMetricsOptions {
+  /**
+   * The OpenTelemetry MeterProvider to record with.
+   * @default the global one of `@opentelemetry/api` (a no-op unless the host registered an SDK)
+   */
+  meterProvider?: MeterProviderLike;
 }
 
 /**
@@ -206,4 +230,10 @@ export interface ResolvedNativeMessageOptions {
   readonly inbox: Required<NativeMessageInboxOptions>;
   /** Client settings, when configured. */
   readonly client?: ResolvedClientOptions;
+  /** Replay window, in ms. */
+  readonly maxEventAgeMs: number;
+  /** Allowed clock skew, in ms. */
+  readonly maxFutureSkewMs: number;
+  /** MeterProvider given in the options. */
+  readonly meterProvider?: MeterProviderLike;
 }

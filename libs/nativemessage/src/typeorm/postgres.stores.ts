@@ -255,6 +255,13 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
     return toCounts(rows);
   }
 
+  async oldestPendingReceivedAt(): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ t: string | null }>(
+      `SELECT min(received_at) AS t FROM nativemessage_inbox WHERE status = 'pending'`,
+    );
+    return rows[0]?.t === null || rows[0]?.t === undefined ? null : new Date(Number(rows[0].t));
+  }
+
   async deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
     const { rows } = await this.pool.query<InboxRow>(
       `SELECT ${INBOX_COLUMNS} FROM nativemessage_inbox WHERE status = 'dead' ORDER BY id LIMIT $1 OFFSET $2`,

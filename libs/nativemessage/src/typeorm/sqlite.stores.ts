@@ -265,6 +265,13 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
     return Promise.resolve(toCounts(rows));
   }
 
+  oldestPendingReceivedAt(): Promise<Date | null> {
+    const row = this.spool
+      .stmt(`SELECT min(received_at) AS t FROM nativemessage_inbox WHERE status = 'pending'`)
+      .get() as { t: number | null };
+    return Promise.resolve(row.t === null ? null : new Date(row.t));
+  }
+
   deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
     const rows = this.spool
       .stmt(

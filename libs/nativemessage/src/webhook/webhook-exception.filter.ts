@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NativeMessageHandlerError } from '../nativemessage.errors';
+import { maskPhoneNumbers } from '../log-masking';
+import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
 import { getVerified } from './webhook-request';
 import { WebhookErrorBody, WebhookErrors, WebhookHttpException } from './webhook-http.exception';
 
@@ -14,7 +16,10 @@ import { WebhookErrorBody, WebhookErrors, WebhookHttpException } from './webhook
 export class WebhookExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(WebhookExceptionFilter.name);
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: NativeMessageMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -28,25 +33,29 @@ export class WebhookExceptionFilter implements ExceptionFilter {
       status = exception.getStatus();
       body = exception.body;
       headers = exception.headers;
+      this.metrics.rejected(exception.reason);
     } else if (exception instanceof HttpException) {
+      // Raised by the host's own guards or pipes on this route (a global auth guard, a throttler).
       status = exception.getStatus();
       body = { error: exception.message };
+      this.metrics.rejected('other');
     } else {
       const failure = WebhookErrors.handlerFailed();
       status = failure.getStatus();
       body = failure.body;
       const deliveryId = getVerified(http.getRequest<object>())?.context.deliveryId ?? 'unknown';
-      const detail =
-        exception instanceof NativeMessageHandlerError || exception instanceof Error
-          ? exception.message
-          : String(exception);
+      const detail = maskPhoneNumbers(
+        exception instanceof Error ? exception.message : String(exception),
+      );
+      this.metrics.handlerFailed(
+        exception instanceof NativeMessageHandlerError ? exception.eventName : 'unknown',
+      );
+      const origin =
+        exception instanceof NativeMessageHandlerError ? exception.cause : (exception);
+      const stack = origin instanceof Error ? origin.stack : undefined;
       this.logger.error(
         `Delivery ${deliveryId} failed and will be retried by the provider: ${detail}`,
-        exception instanceof NativeMessageHandlerError && exception.cause instanceof Error
-          ? exception.cause.stack
-          : exception instanceof Error
-            ? exception.stack
-            : undefined,
+        stack === undefined ? undefined : maskPhoneNumbers(stack),
       );
     }
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);

@@ -6,6 +6,7 @@ import {
 } from '../nativemessage.constants';
 import { RawBodyUnavailableError } from '../nativemessage.errors';
 import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
+import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
 import { WebhookSignatureVerifier } from './signature.verifier';
 import { WebhookErrors } from './webhook-http.exception';
 import { createDeliveryContext, markVerified } from './webhook-request';
@@ -33,10 +34,12 @@ export class WebhookSignatureGuard implements CanActivate {
   constructor(
     @Inject(NATIVEMESSAGE_OPTIONS) protected readonly options: ResolvedNativeMessageOptions,
     protected readonly verifier: WebhookSignatureVerifier,
+    private readonly metrics: NativeMessageMetrics,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<WebhookRequestLike>();
+    this.metrics.received();
     if (!this.isJson(request.headers['content-type'])) throw WebhookErrors.unsupportedMediaType();
 
     const rawBody = this.getRawBody(request);
