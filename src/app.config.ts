@@ -21,6 +21,11 @@ export interface AppConfig {
   readonly dispatch: 'inbox' | 'inline';
   /** Where receipts live: the app's database (default) or memory (inline only; for tests). */
   readonly receiptStore: 'database' | 'memory';
+  /**
+   * Metadata for the host's global guards on the webhook route (the module's `routeMetadata` extra);
+   * not read from the environment.
+   */
+  readonly webhookRouteMetadata?: Record<string, unknown>;
   /** Thresholds of `GET /health` (defaults: backlog 1000, oldest pending 5 min). */
   readonly health?: NativeMessageHealthThresholds;
   /** Module tuning (retries, retention, ...); not read from the environment, used by tests. */

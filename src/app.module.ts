@@ -28,6 +28,7 @@ export class AppModule {
           dispatch: config.dispatch,
           metrics: { meterProvider },
           isGlobal: true,
+          routeMetadata: config.webhookRouteMetadata,
           storage: config.receiptStore === 'database' ? typeOrmStorage() : undefined,
         }),
         TrackerModule,

@@ -34,9 +34,12 @@ export class EventRecorder {
     return this.events.filter((e): e is E => e.constructor === eventClass);
   }
 
-  /** The next `times` events throw before being recorded. */
-  failNext(times: number): void {
+  private failureMessage = 'recorder told to fail';
+
+  /** The next `times` events throw (with `message`) before being recorded. */
+  failNext(times: number, message = 'recorder told to fail'): void {
     this.failures = times;
+    this.failureMessage = message;
   }
 
   /** Holds the next events until `release()`; resolves once the first one is being held. */
@@ -60,7 +63,7 @@ export class EventRecorder {
     }
     if (this.failures > 0) {
       this.failures--;
-      throw new Error('recorder told to fail');
+      throw new Error(this.failureMessage);
     }
     this.events.push(event);
   }

@@ -1,4 +1,5 @@
 import type { SignedWebhook } from 'nestjs-nativemessage/testing';
+import { HOST_AUTH_HEADER } from './hostile-host';
 
 /** A reply read in full. */
 export interface Reply {
@@ -14,9 +15,11 @@ export async function request(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<Reply> {
+  const method = init.method ?? 'GET';
   const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: init.headers,
+    method,
+    // Reads identify themselves to the hostile host's guard; webhook deliveries never do.
+    headers: method === 'GET' ? { [HOST_AUTH_HEADER]: 'ok', ...init.headers } : init.headers,
     body:
       typeof init.body === 'string' || init.body === undefined
         ? init.body

@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INestApplication, Provider } from '@nestjs/common';
+import { INestApplication, LoggerService, Provider } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import Database from 'better-sqlite3';
-import { IdempotencyStore, MemoryIdempotencyStore } from 'nestjs-nativemessage';
+import { IdempotencyStore, MemoryIdempotencyStore, NativeMessageClock } from 'nestjs-nativemessage';
+import { HOSTILE_IMPORTS, HOSTILE_PROVIDERS, HOSTILE_ROUTE_METADATA } from './hostile-host';
 import { defaultSqliteInboxFile } from 'nestjs-nativemessage/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -54,6 +55,14 @@ export interface StartOptions {
   secrets?: string[];
   /** Dispatch mode of the app. @default 'inline' */
   dispatch?: 'inline' | 'inbox';
+  /** Adds a hostile host's global guard, throttler, filter and strict ValidationPipe. */
+  hostile?: boolean | 'without-route-metadata';
+  /** Replaces the module's clock. */
+  clock?: () => Date;
+  /** Receives the app's logs (silent otherwise). */
+  logger?: LoggerService;
+  /** Thresholds of GET /health. */
+  health?: AppConfig['health'];
   /** Module tuning. */
   tuning?: AppConfig['tuning'];
   /** Receipt store. @default 'database' */
@@ -97,15 +106,25 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
         dispatch: options.dispatch ?? 'inline',
         receiptStore: options.receiptStore ?? 'database',
         tuning: options.tuning,
+        health: options.health,
+        webhookRouteMetadata: options.hostile === true ? HOSTILE_ROUTE_METADATA : undefined,
       }),
+      ...(options.hostile ? HOSTILE_IMPORTS : []),
     ],
-    providers: [EventRecorder, ...(options.providers ?? [])],
-  }).compile();
-  moduleRef.useLogger(false);
+    providers: [
+      EventRecorder,
+      ...(options.hostile ? HOSTILE_PROVIDERS : []),
+      ...(options.providers ?? []),
+    ],
+  })
+    .overrideProvider(NativeMessageClock)
+    .useValue({ now: options.clock ?? (() => new Date()) })
+    .compile();
+  moduleRef.useLogger(options.logger ?? false);
   const adapter = options.platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = moduleRef.createNestApplication(adapter, {
     rawBody: options.rawBody ?? true,
-    logger: false,
+    logger: options.logger ?? false,
   });
   const baseUrl = await listenOnLoopback(app);
   const dataSource = app.get(DataSource);

@@ -9,6 +9,7 @@ export {
   NATIVEMESSAGE_STORAGE_RECEIPTS,
   NATIVEMESSAGE_STORAGE_INBOX,
   WEBHOOK_ID_HEADER,
+  NATIVEMESSAGE_WEBHOOK_ROUTE,
 } from './nativemessage.constants';
 export {
   NativeMessageError,

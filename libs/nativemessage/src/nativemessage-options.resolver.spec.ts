@@ -99,6 +99,16 @@ describe('resolveNativeMessageOptions', () => {
     },
   );
 
+  it('refuses a retention shorter than the replay window', () => {
+    const problems = problemsOf({
+      webhook: { secrets: ['s'], maxEventAgeMs: 10_000 },
+      idempotency: { retentionMs: 5_000 },
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('must not be shorter than webhook.maxEventAgeMs'),
+    ]);
+  });
+
   it('replaces a keyword list and normalises it', () => {
     const resolved = resolveNativeMessageOptions({
       webhook: { secrets: ['s'] },

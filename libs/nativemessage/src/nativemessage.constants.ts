@@ -43,3 +43,9 @@ export const NATIVEMESSAGE_STORAGE_RECEIPTS = Symbol('NATIVEMESSAGE_STORAGE_RECE
 
 /** Token under which a `storage` extra provides its `NativeMessageInboxStore`. */
 export const NATIVEMESSAGE_STORAGE_INBOX = Symbol('NATIVEMESSAGE_STORAGE_INBOX');
+
+/**
+ * Metadata key set (to `true`) on the module's webhook controller. A host's global guard can honour
+ * it to let the provider in: `if (reflector.get(NATIVEMESSAGE_WEBHOOK_ROUTE, ctx.getClass())) return true`.
+ */
+export const NATIVEMESSAGE_WEBHOOK_ROUTE = 'nativemessage:webhook-route';

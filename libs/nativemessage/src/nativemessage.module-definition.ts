@@ -17,13 +17,21 @@ export const {
 } = new ConfigurableModuleBuilder<NativeMessageModuleOptions>({ moduleName: 'NativeMessage' })
   .setClassMethodName('forRoot')
   .setExtras<NativeMessageModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, storage: undefined },
+    {
+      isGlobal: false,
+      webhookPath: DEFAULT_WEBHOOK_PATH,
+      storage: undefined,
+      routeMetadata: undefined,
+    },
     (definition, extras) => {
       const webhookPath = extras.webhookPath ?? DEFAULT_WEBHOOK_PATH;
       return {
         ...definition,
         global: extras.isGlobal ?? false,
-        controllers: [...(definition.controllers ?? []), createWebhookController(webhookPath)],
+        controllers: [
+          ...(definition.controllers ?? []),
+          createWebhookController(webhookPath, extras.routeMetadata),
+        ],
         providers: [
           ...(definition.providers ?? []),
           { provide: NATIVEMESSAGE_WEBHOOK_PATH, useValue: webhookPath },

@@ -192,6 +192,13 @@ export interface NativeMessageModuleExtras {
    */
   webhookPath?: string;
   /**
+   * Extra metadata set on the webhook controller, for the host's global guards: for example
+   * `{ isPublic: true }` for an auth guard that honours that key, or `{ 'THROTTLER:SKIPdefault': true }`
+   * to keep `@nestjs/throttler` away from the provider's retries. The controller always carries
+   * `NATIVEMESSAGE_WEBHOOK_ROUTE` as well.
+   */
+  routeMetadata?: Record<string, unknown>;
+  /**
    * Durable storage of receipts and the inbox, e.g. `typeOrmStorage()`.
    * @default in-memory receipts, no inbox
    */

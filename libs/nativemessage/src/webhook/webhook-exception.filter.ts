@@ -50,8 +50,7 @@ export class WebhookExceptionFilter implements ExceptionFilter {
       this.metrics.handlerFailed(
         exception instanceof NativeMessageHandlerError ? exception.eventName : 'unknown',
       );
-      const origin =
-        exception instanceof NativeMessageHandlerError ? exception.cause : (exception);
+      const origin = exception instanceof NativeMessageHandlerError ? exception.cause : exception;
       const stack = origin instanceof Error ? origin.stack : undefined;
       this.logger.error(
         `Delivery ${deliveryId} failed and will be retried by the provider: ${detail}`,

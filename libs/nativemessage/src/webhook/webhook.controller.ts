@@ -3,12 +3,14 @@ import {
   HttpCode,
   HttpStatus,
   Post,
+  SetMetadata,
   Type,
   UseFilters,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { NATIVEMESSAGE_WEBHOOK_ROUTE } from '../nativemessage.constants';
 import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { WebhookPayloadPipe } from '../validation/webhook-payload.pipe';
 import { Verified, WebhookBody } from './webhook.decorators';
@@ -23,8 +25,13 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
  * Order per request: guard (media type, size, signature) -> interceptor (claim) -> pipe (validation)
  * -> receiver (events, or the inbox) -> interceptor (complete or release) -> filter (error answers).
  */
-export function createWebhookController(path: string): Type<unknown> {
+export function createWebhookController(
+  path: string,
+  routeMetadata: Readonly<Record<string, unknown>> = {},
+): Type<unknown> {
+  const metadata = Object.entries({ ...routeMetadata, [NATIVEMESSAGE_WEBHOOK_ROUTE]: true });
   @Controller(path)
+  @applyMetadata(metadata)
   @UseFilters(WebhookExceptionFilter)
   class NativeMessageWebhookController {
     constructor(private readonly receiver: WebhookReceiver) {}
@@ -41,4 +48,11 @@ export function createWebhookController(path: string): Type<unknown> {
     }
   }
   return NativeMessageWebhookController;
+}
+
+/** Sets every key/value pair as class metadata (what `@SetMetadata` does, for a list). */
+function applyMetadata(entries: [string, unknown][]): ClassDecorator {
+  return (target) => {
+    for (const [key, value] of entries) SetMetadata(key, value)(target);
+  };
 }
