@@ -14,6 +14,7 @@ import {
   NewInboxEntry,
   ProcessOutcome,
 } from '../inbox/inbox-store';
+import { EnqueueRequest, GroupCommitter } from './group-commit';
 import {
   clipError,
   INBOX_COLUMNS,
@@ -154,26 +155,70 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
     super();
   }
 
-  async enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
-    const t = now.getTime();
-    const { rows } = await this.pool.query(
-      `WITH claimed AS (
-         INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
-         VALUES ($1, $2, 'done', $3, $4) ON CONFLICT DO NOTHING RETURNING id)
-       INSERT INTO nativemessage_inbox
-         (delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
-       SELECT $5, $1, $2, $6, $7, $3 FROM claimed RETURNING id`,
-      [
+  /** Deliveries that arrive while a batch is written go together in the next statement. */
+  private readonly committer = new GroupCommitter<EnqueueRequest, EnqueueOutcome>((items) =>
+    this.enqueueBatch(items),
+  );
+
+  enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
+    return this.committer.submit({ entry, retentionMs, now });
+  }
+
+  /**
+   * One statement for a whole batch: receipts are inserted against both unique keys, and inbox rows
+   * only for the receipts that went in. Keys repeated inside the batch are answered `duplicate`
+   * before the statement, so each input row joins at most one receipt.
+   */
+  private async enqueueBatch(items: EnqueueRequest[]): Promise<EnqueueOutcome[]> {
+    const outcomes: EnqueueOutcome[] = items.map(() => 'duplicate');
+    const seen = new Set<string>();
+    const values: string[] = [];
+    const params: unknown[] = [];
+    const shas: string[] = [];
+    items.forEach(({ entry, retentionMs, now }, i) => {
+      const keys = [
+        `sha:${entry.bodySha256}`,
+        ...(entry.webhookId ? [`id:${entry.webhookId}`] : []),
+      ];
+      if (keys.some((k) => seen.has(k))) return;
+      for (const k of keys) seen.add(k);
+      const t = now.getTime();
+      const p = params.length;
+      values.push(
+        `($${p + 1}::int, $${p + 2}::varchar, $${p + 3}::char(64), $${p + 4}::varchar, $${p + 5}::text, $${p + 6}::bigint, $${p + 7}::bigint, $${p + 8}::bigint)`,
+      );
+      params.push(
+        i,
         entry.webhookId,
         entry.bodySha256,
-        t,
-        t + retentionMs,
         entry.deliveryId,
         entry.body,
         entry.receivedAt.getTime(),
-      ],
+        t,
+        t + retentionMs,
+      );
+      shas[i] = entry.bodySha256;
+    });
+    const { rows } = await this.pool.query<{ body_sha256: string }>(
+      `WITH input (i, webhook_id, body_sha256, delivery_id, body, received_at, now_ms, expires_at) AS (
+         VALUES ${values.join(', ')}),
+       claimed AS (
+         INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+         SELECT webhook_id, body_sha256, 'done', now_ms, expires_at FROM input ORDER BY i
+         ON CONFLICT DO NOTHING RETURNING body_sha256)
+       INSERT INTO nativemessage_inbox
+         (delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
+       SELECT input.delivery_id, input.webhook_id, input.body_sha256, input.body, input.received_at, input.now_ms
+       FROM input JOIN claimed ON claimed.body_sha256 = input.body_sha256
+       ORDER BY input.i
+       RETURNING body_sha256`,
+      params,
     );
-    return rows.length === 1 ? 'enqueued' : 'duplicate';
+    const enqueued = new Set(rows.map((r) => r.body_sha256));
+    shas.forEach((sha, i) => {
+      if (sha !== undefined && enqueued.has(sha)) outcomes[i] = 'enqueued';
+    });
+    return outcomes;
   }
 
   async lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {

@@ -15,6 +15,7 @@ import {
   NewInboxEntry,
   ProcessOutcome,
 } from '../inbox/inbox-store';
+import { EnqueueRequest, GroupCommitter } from './group-commit';
 import type { SqliteSpool } from './sqlite-spool';
 import {
   clipError,
@@ -143,35 +144,40 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
     super();
   }
 
+  /** Deliveries of the same moment share one spool transaction (one fsync). */
+  private readonly committer = new GroupCommitter<EnqueueRequest, EnqueueOutcome>((items) =>
+    this.spool.tx(() => items.map((item) => this.enqueueOne(item))),
+  );
+
   enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
+    return this.committer.submit({ entry, retentionMs, now });
+  }
+
+  private enqueueOne({ entry, retentionMs, now }: EnqueueRequest): EnqueueOutcome {
     const t = now.getTime();
-    return Promise.resolve(
-      this.spool.tx((): EnqueueOutcome => {
-        const claimed = this.spool
-          .stmt(
-            `INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
-             VALUES (?, ?, 'done', ?, ?) ON CONFLICT DO NOTHING`,
-          )
-          .run(entry.webhookId, entry.bodySha256, t, t + retentionMs);
-        if (claimed.changes === 0) return 'duplicate';
-        this.spool
-          .stmt(
-            `INSERT INTO nativemessage_inbox
-               (entry_key, delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            randomUUID(),
-            entry.deliveryId,
-            entry.webhookId,
-            entry.bodySha256,
-            entry.body,
-            entry.receivedAt.getTime(),
-            t,
-          );
-        return 'enqueued';
-      }),
-    );
+    const claimed = this.spool
+      .stmt(
+        `INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+         VALUES (?, ?, 'done', ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(entry.webhookId, entry.bodySha256, t, t + retentionMs);
+    if (claimed.changes === 0) return 'duplicate';
+    this.spool
+      .stmt(
+        `INSERT INTO nativemessage_inbox
+           (entry_key, delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        randomUUID(),
+        entry.deliveryId,
+        entry.webhookId,
+        entry.bodySha256,
+        entry.body,
+        entry.receivedAt.getTime(),
+        t,
+      );
+    return 'enqueued';
   }
 
   lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {
