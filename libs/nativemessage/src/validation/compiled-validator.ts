@@ -15,7 +15,7 @@ export interface CompiledDto {
   readonly check: ((object: Record<string, unknown>) => boolean) | null;
 }
 
-const cache = new Map<Function, CompiledDto>();
+const cache = new Map<new () => object, CompiledDto>();
 
 /**
  * Reads a DTO's class-validator metadata once and turns it into direct calls of the same constraint
