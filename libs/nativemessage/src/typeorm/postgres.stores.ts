@@ -15,11 +15,13 @@ import {
   ProcessOutcome,
 } from '../inbox/inbox-store';
 import { EnqueueRequest, GroupCommitter } from './group-commit';
+import { PG } from './sql-statements';
 import {
   clipError,
   INBOX_COLUMNS,
   InboxRow,
   PURGE_BATCH,
+  rejectedParams,
   ReceiptRow,
   toCounts,
   toDeadLetter,
@@ -91,33 +93,15 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   }
 
   async complete(keys: DeliveryKeys): Promise<void> {
-    await this.pool.query(
-      `UPDATE nativemessage_receipts SET state = 'done'
-       WHERE (body_sha256 = $1 OR webhook_id = $2) AND state = 'processing'`,
-      [keys.bodySha256, keys.webhookId],
-    );
+    await this.pool.query(PG.completeReceipt, [keys.bodySha256, keys.webhookId]);
   }
 
   async release(keys: DeliveryKeys): Promise<void> {
-    await this.pool.query(
-      `DELETE FROM nativemessage_receipts
-       WHERE (body_sha256 = $1 OR webhook_id = $2) AND state = 'processing'`,
-      [keys.bodySha256, keys.webhookId],
-    );
+    await this.pool.query(PG.releaseReceipt, [keys.bodySha256, keys.webhookId]);
   }
 
   async recordRejected(rejected: RejectedDelivery): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO nativemessage_rejected (webhook_id, body_sha256, body, problems, rejected_at)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [
-        rejected.keys.webhookId,
-        rejected.keys.bodySha256,
-        rejected.body,
-        JSON.stringify(rejected.problems),
-        rejected.at.getTime(),
-      ],
-    );
+    await this.pool.query(PG.insertRejected, rejectedParams(rejected));
   }
 
   async purgeExpired(now: Date): Promise<number> {
@@ -249,11 +233,7 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
       );
       if (owned.length === 0) return 'lost';
       await work(manager);
-      await manager.query(
-        `UPDATE nativemessage_inbox SET status = 'done', attempts = attempts + 1, finished_at = $2,
-           locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = $1`,
-        [entry.id, now.getTime()],
-      );
+      await manager.query(PG.markDone, [now.getTime(), entry.id]);
       return 'done';
     });
   }
@@ -266,82 +246,64 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
     now: Date,
   ): Promise<void> {
     if (nextAttemptAt === null) {
-      await this.pool.query(
-        `UPDATE nativemessage_inbox SET status = 'dead', attempts = attempts + 1, last_error = $3,
-           finished_at = $4, locked_by = NULL, locked_until = NULL
-         WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
-        [entry.id, workerId, clipError(error), now.getTime()],
-      );
+      await this.pool.query(PG.rescheduleDead, [
+        clipError(error),
+        now.getTime(),
+        entry.id,
+        workerId,
+      ]);
     } else {
-      await this.pool.query(
-        `UPDATE nativemessage_inbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
-           locked_by = NULL, locked_until = NULL
-         WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
-        [entry.id, workerId, clipError(error), nextAttemptAt.getTime()],
-      );
+      await this.pool.query(PG.rescheduleRetry, [
+        clipError(error),
+        nextAttemptAt.getTime(),
+        entry.id,
+        workerId,
+      ]);
     }
   }
 
   async releaseLeases(workerId: string | null): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE nativemessage_inbox SET locked_by = NULL, locked_until = NULL
-       WHERE status = 'pending' AND locked_by IS NOT NULL AND ($1::text IS NULL OR locked_by = $1)`,
-      [workerId],
-    );
+    const { rowCount } = await this.pool.query(PG.releaseLeases, [workerId, workerId]);
     return rowCount ?? 0;
   }
 
   async counts(now: Date): Promise<InboxCounts> {
     const { rows } = await this.pool.query<{ status: string; leased: boolean; n: string }>(
-      `SELECT status, (locked_until IS NOT NULL AND locked_until >= $1) AS leased, count(*) AS n
-       FROM nativemessage_inbox WHERE status IN ('pending', 'dead') GROUP BY 1, 2`,
+      PG.counts,
       [now.getTime()],
     );
     return toCounts(rows);
   }
 
   async oldestPendingReceivedAt(): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ t: string | null }>(
-      `SELECT min(received_at) AS t FROM nativemessage_inbox WHERE status = 'pending'`,
-    );
-    return rows[0]?.t === null || rows[0]?.t === undefined ? null : new Date(Number(rows[0].t));
+    const { rows } = await this.pool.query<{ t: string | null }>(PG.oldestPending);
+    const t = rows[0]?.t;
+    return t === null || t === undefined ? null : new Date(Number(t));
   }
 
   async deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
-    const { rows } = await this.pool.query<InboxRow>(
-      `SELECT ${INBOX_COLUMNS} FROM nativemessage_inbox WHERE status = 'dead' ORDER BY id LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
+    const { rows } = await this.pool.query<InboxRow>(PG.deadLetters, [limit, offset]);
     return rows.map(toDeadLetter);
   }
 
   async replay(id: string, now: Date): Promise<boolean> {
     if (!/^\d+$/.test(id)) return false;
-    const { rowCount } = await this.pool.query(
-      `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = $2,
-         last_error = NULL, finished_at = NULL WHERE id = $1 AND status = 'dead'`,
-      [id, now.getTime()],
-    );
+    const { rowCount } = await this.pool.query(PG.replay, [now.getTime(), id]);
     return rowCount === 1;
   }
 
   async replayAll(now: Date): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = $1,
-         last_error = NULL, finished_at = NULL WHERE status = 'dead'`,
-      [now.getTime()],
-    );
+    const { rowCount } = await this.pool.query(PG.replayAll, [now.getTime()]);
     return rowCount ?? 0;
   }
 
   async purge(now: Date, retentionMs: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const { rowCount } = await this.pool.query(
-        `DELETE FROM nativemessage_inbox WHERE id IN (
-           SELECT id FROM nativemessage_inbox WHERE status = 'done' AND finished_at <= $1 LIMIT ${PURGE_BATCH})`,
-        [now.getTime() - retentionMs],
-      );
+      const { rowCount } = await this.pool.query(PG.purgeDone, [
+        now.getTime() - retentionMs,
+        PURGE_BATCH,
+      ]);
       total += rowCount ?? 0;
       if ((rowCount ?? 0) < PURGE_BATCH) return total;
     }

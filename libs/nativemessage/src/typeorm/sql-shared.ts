@@ -1,3 +1,4 @@
+import type { RejectedDelivery } from '../idempotency/idempotency-store';
 import type { DeadLetter, InboxCounts, InboxEntry } from '../inbox/inbox-store';
 
 /** Row of the inbox as both dialects return it (bigints may come back as strings). */
@@ -66,6 +67,17 @@ export function toCounts(
     else counts.pending += n;
   }
   return counts;
+}
+
+/** Parameters of `SQL.insertRejected`. */
+export function rejectedParams(rejected: RejectedDelivery): unknown[] {
+  return [
+    rejected.keys.webhookId,
+    rejected.keys.bodySha256,
+    rejected.body,
+    JSON.stringify(rejected.problems),
+    rejected.at.getTime(),
+  ];
 }
 
 /** Error text stored with a failed attempt: bounded, so a huge error cannot bloat the inbox. */

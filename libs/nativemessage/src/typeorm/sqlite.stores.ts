@@ -17,11 +17,13 @@ import {
 } from '../inbox/inbox-store';
 import { EnqueueRequest, GroupCommitter } from './group-commit';
 import type { SqliteSpool } from './sqlite-spool';
+import { SQL } from './sql-statements';
 import {
   clipError,
   INBOX_COLUMNS,
   InboxRow,
   PURGE_BATCH,
+  rejectedParams,
   ReceiptRow,
   toCounts,
   toDeadLetter,
@@ -71,38 +73,17 @@ export class SqliteIdempotencyStore extends IdempotencyStore {
   }
 
   complete(keys: DeliveryKeys): Promise<void> {
-    this.spool
-      .stmt(
-        `UPDATE nativemessage_receipts SET state = 'done'
-         WHERE (body_sha256 = ? OR webhook_id = ?) AND state = 'processing'`,
-      )
-      .run(keys.bodySha256, keys.webhookId);
+    this.spool.stmt(SQL.completeReceipt).run(keys.bodySha256, keys.webhookId);
     return Promise.resolve();
   }
 
   release(keys: DeliveryKeys): Promise<void> {
-    this.spool
-      .stmt(
-        `DELETE FROM nativemessage_receipts
-         WHERE (body_sha256 = ? OR webhook_id = ?) AND state = 'processing'`,
-      )
-      .run(keys.bodySha256, keys.webhookId);
+    this.spool.stmt(SQL.releaseReceipt).run(keys.bodySha256, keys.webhookId);
     return Promise.resolve();
   }
 
   recordRejected(rejected: RejectedDelivery): Promise<void> {
-    this.spool
-      .stmt(
-        `INSERT INTO nativemessage_rejected (webhook_id, body_sha256, body, problems, rejected_at)
-         VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(
-        rejected.keys.webhookId,
-        rejected.keys.bodySha256,
-        rejected.body,
-        JSON.stringify(rejected.problems),
-        rejected.at.getTime(),
-      );
+    this.spool.stmt(SQL.insertRejected).run(...rejectedParams(rejected));
     return Promise.resolve();
   }
 
@@ -215,12 +196,7 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
       if ((marked as { affected?: number }).affected === 0) return;
       await work(manager);
     });
-    this.spool
-      .stmt(
-        `UPDATE nativemessage_inbox SET status = 'done', attempts = attempts + 1, finished_at = ?,
-           locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = ?`,
-      )
-      .run(now.getTime(), entry.id);
+    this.spool.stmt(SQL.markDone).run(now.getTime(), entry.id);
     return 'done';
   }
 
@@ -232,91 +208,51 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
     now: Date,
   ): Promise<void> {
     if (nextAttemptAt === null) {
-      this.spool
-        .stmt(
-          `UPDATE nativemessage_inbox SET status = 'dead', attempts = attempts + 1, last_error = ?,
-             finished_at = ?, locked_by = NULL, locked_until = NULL
-           WHERE id = ? AND locked_by = ? AND status = 'pending'`,
-        )
-        .run(clipError(error), now.getTime(), entry.id, workerId);
+      this.spool.stmt(SQL.rescheduleDead).run(clipError(error), now.getTime(), entry.id, workerId);
     } else {
       this.spool
-        .stmt(
-          `UPDATE nativemessage_inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-             locked_by = NULL, locked_until = NULL
-           WHERE id = ? AND locked_by = ? AND status = 'pending'`,
-        )
+        .stmt(SQL.rescheduleRetry)
         .run(clipError(error), nextAttemptAt.getTime(), entry.id, workerId);
     }
     return Promise.resolve();
   }
 
   releaseLeases(workerId: string | null): Promise<number> {
-    const { changes } = this.spool
-      .stmt(
-        `UPDATE nativemessage_inbox SET locked_by = NULL, locked_until = NULL
-         WHERE status = 'pending' AND locked_by IS NOT NULL AND (? IS NULL OR locked_by = ?)`,
-      )
-      .run(workerId, workerId);
-    return Promise.resolve(changes);
+    return Promise.resolve(this.spool.stmt(SQL.releaseLeases).run(workerId, workerId).changes);
   }
 
   counts(now: Date): Promise<InboxCounts> {
-    const rows = this.spool
-      .stmt(
-        `SELECT status, (locked_until IS NOT NULL AND locked_until >= ?) AS leased, count(*) AS n
-         FROM nativemessage_inbox WHERE status IN ('pending', 'dead') GROUP BY 1, 2`,
-      )
-      .all(now.getTime()) as { status: string; leased: number; n: number }[];
+    const rows = this.spool.stmt(SQL.counts).all(now.getTime()) as {
+      status: string;
+      leased: number;
+      n: number;
+    }[];
     return Promise.resolve(toCounts(rows));
   }
 
   oldestPendingReceivedAt(): Promise<Date | null> {
-    const row = this.spool
-      .stmt(`SELECT min(received_at) AS t FROM nativemessage_inbox WHERE status = 'pending'`)
-      .get() as { t: number | null };
+    const row = this.spool.stmt(SQL.oldestPending).get() as { t: number | null };
     return Promise.resolve(row.t === null ? null : new Date(row.t));
   }
 
   deadLetters(limit: number, offset: number): Promise<DeadLetter[]> {
-    const rows = this.spool
-      .stmt(
-        `SELECT ${INBOX_COLUMNS} FROM nativemessage_inbox WHERE status = 'dead' ORDER BY id LIMIT ? OFFSET ?`,
-      )
-      .all(limit, offset) as InboxRow[];
+    const rows = this.spool.stmt(SQL.deadLetters).all(limit, offset) as InboxRow[];
     return Promise.resolve(rows.map(toDeadLetter));
   }
 
   replay(id: string, now: Date): Promise<boolean> {
-    const { changes } = this.spool
-      .stmt(
-        `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
-           last_error = NULL, finished_at = NULL WHERE id = ? AND status = 'dead'`,
-      )
-      .run(now.getTime(), id);
-    return Promise.resolve(changes === 1);
+    return Promise.resolve(this.spool.stmt(SQL.replay).run(now.getTime(), id).changes === 1);
   }
 
   replayAll(now: Date): Promise<number> {
-    const { changes } = this.spool
-      .stmt(
-        `UPDATE nativemessage_inbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
-           last_error = NULL, finished_at = NULL WHERE status = 'dead'`,
-      )
-      .run(now.getTime());
-    return Promise.resolve(changes);
+    return Promise.resolve(this.spool.stmt(SQL.replayAll).run(now.getTime()).changes);
   }
 
   async purge(now: Date, retentionMs: number): Promise<number> {
     const before = now.getTime() - retentionMs;
     let total = 0;
     for (;;) {
-      const { changes } = this.spool
-        .stmt(
-          `DELETE FROM nativemessage_inbox WHERE id IN (
-             SELECT id FROM nativemessage_inbox WHERE status = 'done' AND finished_at <= ? LIMIT ${PURGE_BATCH})`,
-        )
-        .run(before);
+      const { changes } = this.spool.stmt(SQL.purgeDone).run(before, PURGE_BATCH);
       total += changes;
       if (changes < PURGE_BATCH) break;
       await new Promise((resolve) => setImmediate(resolve));
