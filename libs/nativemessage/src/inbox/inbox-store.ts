@@ -85,6 +85,19 @@ export abstract class NativeMessageInboxStore {
     now: Date,
   ): Promise<ProcessOutcome>;
 
+  /**
+   * Runs `work` for several rows inside one transaction and marks every row it ran for done in that
+   * same transaction; resolves to the ids marked done (rows whose lease was lost are left out). When
+   * `work` rejects for any row, the whole transaction rolls back and the promise rejects: the caller
+   * then handles the rows one by one.
+   */
+  abstract processBatch(
+    entries: readonly InboxEntry[],
+    workerId: string,
+    work: (entry: InboxEntry, transaction: unknown) => Promise<void>,
+    now: Date,
+  ): Promise<ReadonlySet<string>>;
+
   /** Records a failed attempt: retry at `nextAttemptAt`, or dead letter when it is `null`. */
   abstract reschedule(
     entry: InboxEntry,

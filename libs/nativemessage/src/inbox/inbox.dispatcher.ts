@@ -18,7 +18,11 @@ import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
 import { NativeMessageHandlerError } from '../nativemessage.errors';
 import { backoffDelay } from './backoff';
 import { runInDispatchTransaction } from './dispatch-context';
+import type { NativeMessageEvent } from '../events/nativemessage.events';
 import type { InboxEntry, NativeMessageInboxStore } from './inbox-store';
+
+/** A stored delivery that can never succeed: dead-lettered at once. */
+class PermanentFailure extends Error {}
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -107,14 +111,9 @@ export class NativeMessageInboxDispatcher
       let leased = 0;
       if (capacity > 0) {
         try {
-          const entries = await store.lease(
-            this.workerId,
-            Math.min(capacity, batchSize),
-            leaseMs,
-            new Date(),
-          );
+          const entries = await store.lease(this.workerId, batchSize, leaseMs, new Date());
           leased = entries.length;
-          for (const entry of entries) this.track(this.handle(entry));
+          if (entries.length > 0) this.track(this.handleBatch(entries));
         } catch (error) {
           if (Date.now() - this.lastLeaseError > 30_000) {
             this.lastLeaseError = Date.now();
@@ -125,7 +124,7 @@ export class NativeMessageInboxDispatcher
         }
       }
       // A full batch means more rows may be due: go on at once while there is capacity.
-      if (leased > 0 && leased === capacity && this.inFlight.size < concurrency) continue;
+      if (leased === batchSize && this.inFlight.size < concurrency) continue;
       await this.sleep(pollIntervalMs);
     }
   }
@@ -155,26 +154,57 @@ export class NativeMessageInboxDispatcher
     });
   }
 
-  private async handle(entry: InboxEntry): Promise<void> {
-    const store = this.store!;
-    let permanent = false;
+  /**
+   * Handles a leased batch in one transaction (one commit for many deliveries). When a handler fails
+   * the batch rolls back and every delivery is handled alone, so the others commit and only the
+   * failing one is retried with backoff.
+   */
+  private async handleBatch(entries: InboxEntry[]): Promise<void> {
+    if (entries.length === 1) return this.handle(entries[0]);
+    const events = new Map<string, NativeMessageEvent[]>();
     try {
-      const parsed = parseWebhookPayload(JSON.parse(entry.body));
-      if (!parsed.ok) {
-        permanent = true;
-        throw new Error(`stored payload no longer validates: ${parsed.problems.join('; ')}`);
-      }
-      const events = buildEvents(
-        parsed.webhook,
-        {
-          deliveryId: entry.deliveryId,
-          webhookId: entry.webhookId,
-          bodySha256: entry.bodySha256,
-          receivedAt: entry.receivedAt,
-        },
-        this.options.keywords,
+      for (const entry of entries) events.set(entry.id, this.eventsOf(entry));
+      const done = await this.store!.processBatch(
+        entries,
+        this.workerId,
+        (entry, transaction) =>
+          runInDispatchTransaction(transaction, () =>
+            this.publisher.publish(events.get(entry.id)!),
+          ),
+        new Date(),
       );
-      const outcome = await store.process(
+      for (const entry of entries) {
+        if (done.has(entry.id)) this.metrics.inboxLag(Date.now() - entry.receivedAt.getTime());
+      }
+    } catch {
+      for (const entry of entries) await this.handle(entry);
+    }
+  }
+
+  /** The events of a stored delivery. @throws PermanentFailure when it no longer validates */
+  private eventsOf(entry: InboxEntry): NativeMessageEvent[] {
+    const parsed = parseWebhookPayload(JSON.parse(entry.body));
+    if (!parsed.ok) {
+      throw new PermanentFailure(
+        `stored payload no longer validates: ${parsed.problems.join('; ')}`,
+      );
+    }
+    return buildEvents(
+      parsed.webhook,
+      {
+        deliveryId: entry.deliveryId,
+        webhookId: entry.webhookId,
+        bodySha256: entry.bodySha256,
+        receivedAt: entry.receivedAt,
+      },
+      this.options.keywords,
+    );
+  }
+
+  private async handle(entry: InboxEntry): Promise<void> {
+    try {
+      const events = this.eventsOf(entry);
+      const outcome = await this.store!.process(
         entry,
         this.workerId,
         (transaction) =>
@@ -188,7 +218,7 @@ export class NativeMessageInboxDispatcher
         );
       }
     } catch (error) {
-      await this.fail(entry, error, permanent);
+      await this.fail(entry, error, error instanceof PermanentFailure);
     }
   }
 

@@ -238,6 +238,29 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
     });
   }
 
+  async processBatch(
+    entries: readonly InboxEntry[],
+    workerId: string,
+    work: (entry: InboxEntry, transaction: unknown) => Promise<void>,
+    now: Date,
+  ): Promise<ReadonlySet<string>> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const rows = await manager.query<{ id: string }[]>(
+        `SELECT id FROM nativemessage_inbox
+         WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND status = 'pending' ORDER BY id FOR UPDATE`,
+        [entries.map((e) => e.id), workerId],
+      );
+      const owned = new Set(rows.map((r) => String(r.id)));
+      for (const entry of entries) if (owned.has(entry.id)) await work(entry, manager);
+      await manager.query(
+        `UPDATE nativemessage_inbox SET status = 'done', attempts = attempts + 1, finished_at = $1,
+           locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = ANY($2::bigint[])`,
+        [now.getTime(), [...owned]],
+      );
+      return owned;
+    });
+  }
+
   async reschedule(
     entry: InboxEntry,
     workerId: string,

@@ -200,6 +200,38 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
     return 'done';
   }
 
+  async processBatch(
+    entries: readonly InboxEntry[],
+    workerId: string,
+    work: (entry: InboxEntry, transaction: unknown) => Promise<void>,
+    now: Date,
+  ): Promise<ReadonlySet<string>> {
+    const owned = entries.flatMap((entry) => {
+      const row = this.spool
+        .stmt('SELECT entry_key, status, locked_by FROM nativemessage_inbox WHERE id = ?')
+        .get(entry.id) as
+        { entry_key: string; status: string; locked_by: string | null } | undefined;
+      return row && row.status === 'pending' && row.locked_by === workerId
+        ? [{ entry, key: row.entry_key }]
+        : [];
+    });
+    await this.dataSource.transaction(async (manager: EntityManager) => {
+      for (const { entry, key } of owned) {
+        const marked = await manager.queryRunner!.query(
+          'INSERT INTO nativemessage_processed (entry_key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+          [key, now.getTime()],
+          true,
+        );
+        // Already recorded: an earlier run committed its effects and stopped before marking the row.
+        if ((marked as { affected?: number }).affected !== 0) await work(entry, manager);
+      }
+    });
+    this.spool.tx(() => {
+      for (const { entry } of owned) this.spool.stmt(SQL.markDone).run(now.getTime(), entry.id);
+    });
+    return new Set(owned.map((o) => o.entry.id));
+  }
+
   reschedule(
     entry: InboxEntry,
     workerId: string,

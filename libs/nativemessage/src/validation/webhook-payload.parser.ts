@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
 import { compileDto } from './compiled-validator';
+import type { InboundMessageFields } from '../events/nativemessage.events';
 import type { ParsedWebhook } from './parsed-webhook';
 import {
   DeliveryReportPayloadDto,
@@ -47,6 +48,35 @@ function toDate(value: string, field: string, problems: string[]): Date {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** MO fields before the time is parsed, or the validation problems. */
+type MoFields = Omit<InboundMessageFields, 'receivedAt'> & { receivedAt: string };
+
+/** The quickstart shape: `id`, `from`, `to`, `body`. */
+function quickstartFields(body: Record<string, unknown>): MoFields | string[] {
+  const dto = validateAs(InboundQuickstartPayloadDto, body);
+  if (Array.isArray(dto)) return dto;
+  return {
+    messageId: dto.id,
+    from: dto.from,
+    to: dto.to,
+    body: dto.body,
+    receivedAt: dto.received_at,
+  };
+}
+
+/** The webhooks-guide shape: `message_id`, `source`, `destination`, `content`. */
+function guideFields(body: Record<string, unknown>): MoFields | string[] {
+  const dto = validateAs(InboundGuidePayloadDto, body);
+  if (Array.isArray(dto)) return dto;
+  return {
+    messageId: dto.message_id,
+    from: dto.source,
+    to: dto.destination,
+    body: dto.content,
+    receivedAt: dto.received_at,
+  };
+}
+
 /** The webhooks-guide MO shape is recognised by its own field names. */
 function isGuideShape(body: Record<string, unknown>): boolean {
   return 'source' in body || 'content' in body || ('message_id' in body && !('id' in body));
@@ -84,38 +114,11 @@ export function parseWebhookPayload(body: unknown): ParseResult {
     };
   }
   if (event === 'mo') {
-    if (isGuideShape(body)) {
-      const dto = validateAs(InboundGuidePayloadDto, body);
-      if (Array.isArray(dto)) return { ok: false, problems: dto };
-      const receivedAt = toDate(dto.received_at, 'received_at', problems);
-      if (problems.length > 0) return { ok: false, problems };
-      return {
-        ok: true,
-        webhook: {
-          kind: 'mo',
-          raw: body,
-          fields: {
-            messageId: dto.message_id,
-            from: dto.source,
-            to: dto.destination,
-            body: dto.content,
-            receivedAt,
-          },
-        },
-      };
-    }
-    const dto = validateAs(InboundQuickstartPayloadDto, body);
-    if (Array.isArray(dto)) return { ok: false, problems: dto };
-    const receivedAt = toDate(dto.received_at, 'received_at', problems);
+    const fields = isGuideShape(body) ? guideFields(body) : quickstartFields(body);
+    if (Array.isArray(fields)) return { ok: false, problems: fields };
+    const receivedAt = toDate(fields.receivedAt, 'received_at', problems);
     if (problems.length > 0) return { ok: false, problems };
-    return {
-      ok: true,
-      webhook: {
-        kind: 'mo',
-        raw: body,
-        fields: { messageId: dto.id, from: dto.from, to: dto.to, body: dto.body, receivedAt },
-      },
-    };
+    return { ok: true, webhook: { kind: 'mo', raw: body, fields: { ...fields, receivedAt } } };
   }
   return { ok: true, webhook: { kind: 'unknown', eventType: event, raw: body } };
 }
