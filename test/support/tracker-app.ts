@@ -96,37 +96,45 @@ export async function startTrackerApp(options: StartOptions): Promise<RunningApp
   const schema = options.database === 'postgres' ? await createTestSchema() : null;
   let databaseUrl = schema ? schema.url : `sqlite:${sqliteFile}`;
   if (schema && options.rewriteUrl) databaseUrl = options.rewriteUrl(databaseUrl);
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      AppModule.register({
-        port: 0,
-        databaseUrl,
-        webhookSecrets: options.secrets ?? [TEST_SECRET, OLD_SECRET],
-        usingDevelopmentSecret: false,
-        dispatch: options.dispatch ?? 'inline',
-        receiptStore: options.receiptStore ?? 'database',
-        tuning: options.tuning,
-        health: options.health,
-        webhookRouteMetadata: options.hostile === true ? HOSTILE_ROUTE_METADATA : undefined,
-      }),
-      ...(options.hostile ? HOSTILE_IMPORTS : []),
-    ],
-    providers: [
-      EventRecorder,
-      ...(options.hostile ? HOSTILE_PROVIDERS : []),
-      ...(options.providers ?? []),
-    ],
-  })
-    .overrideProvider(NativeMessageClock)
-    .useValue({ now: options.clock ?? (() => new Date()) })
-    .compile();
-  moduleRef.useLogger(options.logger ?? false);
-  const adapter = options.platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
-  const app = moduleRef.createNestApplication(adapter, {
-    rawBody: options.rawBody ?? true,
-    logger: options.logger ?? false,
-  });
-  const baseUrl = await listenOnLoopback(app);
+  let app: INestApplication;
+  let baseUrl: string;
+  try {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.register({
+          port: 0,
+          databaseUrl,
+          webhookSecrets: options.secrets ?? [TEST_SECRET, OLD_SECRET],
+          usingDevelopmentSecret: false,
+          dispatch: options.dispatch ?? 'inline',
+          receiptStore: options.receiptStore ?? 'database',
+          tuning: options.tuning,
+          health: options.health,
+          webhookRouteMetadata: options.hostile === true ? HOSTILE_ROUTE_METADATA : undefined,
+        }),
+        ...(options.hostile ? HOSTILE_IMPORTS : []),
+      ],
+      providers: [
+        EventRecorder,
+        ...(options.hostile ? HOSTILE_PROVIDERS : []),
+        ...(options.providers ?? []),
+      ],
+    })
+      .overrideProvider(NativeMessageClock)
+      .useValue({ now: options.clock ?? (() => new Date()) })
+      .compile();
+    moduleRef.useLogger(options.logger ?? false);
+    const adapter = options.platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+    app = moduleRef.createNestApplication(adapter, {
+      rawBody: options.rawBody ?? true,
+      logger: options.logger ?? false,
+    });
+    baseUrl = await listenOnLoopback(app);
+  } catch (error) {
+    // A failed start must not leave its schema behind in the shared database.
+    await schema?.drop();
+    throw error;
+  }
   const dataSource = app.get(DataSource);
   return {
     app,
