@@ -4,7 +4,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export interface AccessClaims {
   sub: string;
   tenant: string;
+  /** Expiry in seconds (JWT standard), rounded up. */
   exp: number;
+  /** Exact expiry in ms: what the sandbox checks, so sub-second lifetimes in tests are honoured. */
+  exp_ms: number;
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -25,8 +28,16 @@ export class SandboxTokens {
   /** A new access/refresh pair; `expires_in` in seconds, as the provider sends it. */
   issue(username: string, tenant: string) {
     const now = Date.now();
-    const exp = Math.floor((now + this.accessTtlMs) / 1000);
-    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: username, tenant, iat: Math.floor(now / 1000), exp, jti: randomBytes(6).toString('hex') })}`;
+    const expMs = now + this.accessTtlMs;
+    const claims: AccessClaims & { iat: number; jti: string } = {
+      sub: username,
+      tenant,
+      iat: Math.floor(now / 1000),
+      exp: Math.ceil(expMs / 1000),
+      exp_ms: expMs,
+      jti: randomBytes(6).toString('hex'),
+    };
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
     const signature = createHmac('sha256', this.key).update(unsigned).digest('base64url');
     const refresh = `rt_${randomBytes(24).toString('hex')}`;
     this.refreshTokens.set(refresh, { username, tenant, expiresAt: now + this.refreshTtlMs });
@@ -46,7 +57,7 @@ export class SandboxTokens {
     const given = Buffer.from(signature, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessClaims;
-    return claims.exp * 1000 > Date.now() ? claims : null;
+    return claims.exp_ms > Date.now() ? claims : null;
   }
 
   /** Spends a refresh token: a new pair, or `null` when it is unknown, used or expired. */
