@@ -81,7 +81,6 @@ export type {
   InboxCounts,
   InboxEntry,
   NewInboxEntry,
-  ProcessOutcome,
 } from './inbox/inbox-store';
 export { currentDispatchTransaction } from './inbox/dispatch-context';
 export { backoffDelay } from './inbox/backoff';

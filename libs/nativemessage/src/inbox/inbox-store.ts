@@ -51,9 +51,6 @@ export interface DeadLetter {
 /** Outcome of {@link NativeMessageInboxStore.enqueue}. */
 export type EnqueueOutcome = 'enqueued' | 'duplicate';
 
-/** Outcome of {@link NativeMessageInboxStore.process}. */
-export type ProcessOutcome = 'done' | 'lost';
-
 /**
  * Durable inbox of the `inbox` dispatch mode. Implementations commit the receipt and the inbox row
  * atomically, and mark a row done in the same transaction as the handlers' work.
@@ -74,22 +71,11 @@ export abstract class NativeMessageInboxStore {
   ): Promise<InboxEntry[]>;
 
   /**
-   * Runs `work` inside one transaction and marks the row done in that same transaction.
-   * Resolves `lost` (and runs nothing) when the lease was lost; rejects when `work` rejects.
+   * Runs `work` for one or several rows inside one transaction and marks every row it ran for done
+   * in that same transaction; resolves to the ids marked done (rows whose lease was lost are left out
+   * and run nothing). When `work` rejects for any row, the whole transaction rolls back and the
+   * promise rejects: the caller then handles the rows one by one.
    * @param work receives the store's transaction handle (a TypeORM `EntityManager` for TypeORM stores)
-   */
-  abstract process(
-    entry: InboxEntry,
-    workerId: string,
-    work: (transaction: unknown) => Promise<void>,
-    now: Date,
-  ): Promise<ProcessOutcome>;
-
-  /**
-   * Runs `work` for several rows inside one transaction and marks every row it ran for done in that
-   * same transaction; resolves to the ids marked done (rows whose lease was lost are left out). When
-   * `work` rejects for any row, the whole transaction rolls back and the promise rejects: the caller
-   * then handles the rows one by one.
    */
   abstract processBatch(
     entries: readonly InboxEntry[],

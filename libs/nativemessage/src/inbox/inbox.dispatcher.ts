@@ -204,15 +204,16 @@ export class NativeMessageInboxDispatcher
   private async handle(entry: InboxEntry): Promise<void> {
     try {
       const events = this.eventsOf(entry);
-      const outcome = await this.store!.process(
-        entry,
+      const done = await this.store!.processBatch(
+        [entry],
         this.workerId,
-        (transaction) =>
+        (_entry, transaction) =>
           runInDispatchTransaction(transaction, () => this.publisher.publish(events)),
         new Date(),
       );
-      if (outcome === 'done') this.metrics.inboxLag(Date.now() - entry.receivedAt.getTime());
-      if (outcome === 'lost') {
+      if (done.has(entry.id)) {
+        this.metrics.inboxLag(Date.now() - entry.receivedAt.getTime());
+      } else {
         this.logger.warn(
           `Lease on delivery ${entry.deliveryId} was lost; another worker handles it`,
         );

@@ -12,7 +12,6 @@ import {
   InboxEntry,
   NativeMessageInboxStore,
   NewInboxEntry,
-  ProcessOutcome,
 } from '../inbox/inbox-store';
 import { EnqueueRequest, GroupCommitter } from './group-commit';
 import { PG } from './sql-statements';
@@ -217,25 +216,6 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
       [workerId, t + leaseMs, t, limit],
     );
     return rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id));
-  }
-
-  async process(
-    entry: InboxEntry,
-    workerId: string,
-    work: (transaction: unknown) => Promise<void>,
-    now: Date,
-  ): Promise<ProcessOutcome> {
-    return this.dataSource.transaction(async (manager: EntityManager) => {
-      const owned = await manager.query<unknown[]>(
-        `SELECT id FROM nativemessage_inbox
-         WHERE id = $1 AND locked_by = $2 AND status = 'pending' FOR UPDATE`,
-        [entry.id, workerId],
-      );
-      if (owned.length === 0) return 'lost';
-      await work(manager);
-      await manager.query(PG.markDone, [now.getTime(), entry.id]);
-      return 'done';
-    });
   }
 
   async processBatch(

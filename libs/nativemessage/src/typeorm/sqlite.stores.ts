@@ -13,7 +13,6 @@ import {
   InboxEntry,
   NativeMessageInboxStore,
   NewInboxEntry,
-  ProcessOutcome,
 } from '../inbox/inbox-store';
 import { EnqueueRequest, GroupCommitter } from './group-commit';
 import type { SqliteSpool } from './sqlite-spool';
@@ -174,30 +173,6 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
       )
       .all(workerId, t + leaseMs, t, t, limit) as InboxRow[];
     return Promise.resolve(rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id)));
-  }
-
-  async process(
-    entry: InboxEntry,
-    workerId: string,
-    work: (transaction: unknown) => Promise<void>,
-    now: Date,
-  ): Promise<ProcessOutcome> {
-    const row = this.spool
-      .stmt('SELECT entry_key, status, locked_by FROM nativemessage_inbox WHERE id = ?')
-      .get(entry.id) as { entry_key: string; status: string; locked_by: string | null } | undefined;
-    if (!row || row.status !== 'pending' || row.locked_by !== workerId) return 'lost';
-    await this.dataSource.transaction(async (manager: EntityManager) => {
-      const marked = await manager.queryRunner!.query(
-        'INSERT INTO nativemessage_processed (entry_key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-        [row.entry_key, now.getTime()],
-        true,
-      );
-      // Already recorded: an earlier run committed the effects and stopped before marking the row.
-      if ((marked as { affected?: number }).affected === 0) return;
-      await work(manager);
-    });
-    this.spool.stmt(SQL.markDone).run(now.getTime(), entry.id);
-    return 'done';
   }
 
   async processBatch(
