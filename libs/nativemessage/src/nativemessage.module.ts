@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { NativeMessageEventPublisher } from './events/nativemessage-event.publisher';
 import { IdempotencyStore } from './idempotency/idempotency-store';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { DeliveryClaims } from './idempotency/delivery-claims';
 import { MemoryIdempotencyStore } from './idempotency/memory-idempotency.store';
 import type {
   NativeMessageModuleOptions,
@@ -95,7 +95,7 @@ import { WebhookReceiver } from './webhook/webhook.receiver';
     NativeMessageClock,
     WebhookReceiver,
     WebhookSignatureGuard,
-    IdempotencyInterceptor,
+    DeliveryClaims,
     WebhookPayloadPipe,
     WebhookExceptionFilter,
   ],

@@ -7,9 +7,7 @@ import {
   Type,
   UseFilters,
   UseGuards,
-  UseInterceptors,
 } from '@nestjs/common';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { NATIVEMESSAGE_WEBHOOK_ROUTE } from '../nativemessage.constants';
 import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { WebhookPayloadPipe } from '../validation/webhook-payload.pipe';
@@ -22,8 +20,8 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
 /**
  * Builds the webhook controller for a path. A new class per path: route metadata is written once by
  * `@Controller` when the class is created, never rewritten afterwards.
- * Order per request: guard (media type, size, signature) -> interceptor (claim) -> pipe (validation)
- * -> receiver (events, or the inbox) -> interceptor (complete or release) -> filter (error answers).
+ * Order per request: guard (media type, size, signature) -> pipe (validation) -> receiver (claim, then
+ * events and complete or release; or the inbox) -> filter (error answers).
  */
 export function createWebhookController(
   path: string,
@@ -39,7 +37,6 @@ export function createWebhookController(
     @Post()
     @HttpCode(HttpStatus.OK)
     @UseGuards(WebhookSignatureGuard)
-    @UseInterceptors(IdempotencyInterceptor)
     receive(
       @WebhookBody(WebhookPayloadPipe) webhook: ParsedWebhook,
       @Verified() verified: VerifiedWebhook,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { buildEvents } from '../events/build-events';
 import { NativeMessageEventPublisher } from '../events/nativemessage-event.publisher';
-import { IdempotencyStore } from '../idempotency/idempotency-store';
+import { DeliveryClaims } from '../idempotency/delivery-claims';
 import { NativeMessageInboxDispatcher } from '../inbox/inbox.dispatcher';
 import type { NativeMessageInboxStore } from '../inbox/inbox-store';
 import { withTimeout } from '../inbox/with-timeout';
@@ -27,6 +27,10 @@ export interface WebhookAcceptedBody {
   ignored?: true;
 }
 
+/** Fresh answer bodies: a host interceptor may add to them. */
+const ACCEPTED = (): WebhookAcceptedBody => ({ received: true });
+const IGNORED = (): WebhookAcceptedBody => ({ received: true, ignored: true });
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -42,7 +46,7 @@ export class WebhookReceiver {
     @Inject(NATIVEMESSAGE_OPTIONS) private readonly options: ResolvedNativeMessageOptions,
     private readonly publisher: NativeMessageEventPublisher,
     private readonly dispatcher: NativeMessageInboxDispatcher,
-    private readonly receipts: IdempotencyStore,
+    private readonly claims: DeliveryClaims,
     private readonly clock: NativeMessageClock,
     private readonly metrics: NativeMessageMetrics,
     @Optional()
@@ -50,29 +54,59 @@ export class WebhookReceiver {
     private readonly inbox: NativeMessageInboxStore | null,
   ) {}
 
-  /** Publishes or enqueues the delivery; rejects when a handler fails (inline) or the store does. */
+  /**
+   * Publishes the delivery's events (inline) or commits it to the inbox. Inline mode claims the
+   * delivery first, marks it handled after, and releases it when a handler fails; rejects with the
+   * handler's error, 409 while another request owns the delivery, or 503 when the store fails.
+   */
   async receive(webhook: ParsedWebhook, verified: VerifiedWebhook): Promise<WebhookAcceptedBody> {
-    const inboxMode = this.options.dispatch === 'inbox' && this.inbox !== null;
-    const stale = this.outsideReplayWindow(webhook);
-    if (stale) {
-      this.logger.warn(`Ignored delivery ${verified.context.deliveryId}: event time ${stale}`);
-      // In inline mode the interceptor's claim already remembers it; in inbox mode remember it here.
-      if (inboxMode && (await this.rememberOnly(verified)) === 'duplicate') {
-        this.metrics.duplicate();
-        return { received: true, duplicate: true };
-      }
-      this.metrics.ignored('replay_window');
-      return { received: true, ignored: true };
+    if (this.options.dispatch === 'inbox' && this.inbox !== null) {
+      return this.receiveIntoInbox(webhook, verified);
     }
-    if (inboxMode) {
-      if ((await this.enqueue(verified)) === 'duplicate') {
-        this.metrics.duplicate();
-        return { received: true, duplicate: true };
-      }
-      this.dispatcher.kick();
-    } else {
-      await this.publisher.publish(buildEvents(webhook, verified.context, this.options.keywords));
+    const outcome = await this.claims.claim(verified, new Date());
+    if (outcome === 'duplicate') return this.duplicate();
+    if (outcome === 'in-flight') throw WebhookErrors.inFlight(DEFAULT_RETRY_AFTER_SECONDS);
+    let answer: WebhookAcceptedBody;
+    try {
+      answer = await this.handleInline(webhook, verified);
+    } catch (error) {
+      await this.claims.release(verified);
+      throw error;
     }
+    await this.claims.complete(verified, new Date());
+    return answer;
+  }
+
+  private async handleInline(
+    webhook: ParsedWebhook,
+    verified: VerifiedWebhook,
+  ): Promise<WebhookAcceptedBody> {
+    // Outside the replay window: the claim, completed by the caller, is all that is kept.
+    if (this.ignoredAsStale(webhook, verified)) return IGNORED();
+    await this.publisher.publish(buildEvents(webhook, verified.context, this.options.keywords));
+    return this.accepted(webhook, verified);
+  }
+
+  private async receiveIntoInbox(
+    webhook: ParsedWebhook,
+    verified: VerifiedWebhook,
+  ): Promise<WebhookAcceptedBody> {
+    if (this.ignoredAsStale(webhook, verified)) {
+      // Not processed, but remembered, so the provider's retries are duplicates.
+      return (await this.rememberOnly(verified)) === 'duplicate' ? this.duplicate() : IGNORED();
+    }
+    if ((await this.enqueue(verified)) === 'duplicate') return this.duplicate();
+    this.dispatcher.kick();
+    return this.accepted(webhook, verified);
+  }
+
+  private duplicate(): WebhookAcceptedBody {
+    this.metrics.duplicate();
+    return { received: true, duplicate: true };
+  }
+
+  /** The answer to a delivery handed on; unknown event types are logged and counted as ignored. */
+  private accepted(webhook: ParsedWebhook, verified: VerifiedWebhook): WebhookAcceptedBody {
     if (webhook.kind === 'unknown') {
       // The event type is provider-controlled text: cut it short and strip control characters.
       const type = maskPhoneNumbers(webhook.eventType.slice(0, 64).replace(/[^\x20-\x7e]/g, '?'));
@@ -80,10 +114,19 @@ export class WebhookReceiver {
         `Ignored delivery ${verified.context.deliveryId} with unknown event type "${type}"`,
       );
       this.metrics.ignored('unknown_event');
-      return { received: true, ignored: true };
+      return IGNORED();
     }
     this.metrics.accepted(webhook.kind);
-    return { received: true };
+    return ACCEPTED();
+  }
+
+  /** Whether the delivery is outside the replay window (then logged and counted). */
+  private ignoredAsStale(webhook: ParsedWebhook, verified: VerifiedWebhook): boolean {
+    const stale = this.outsideReplayWindow(webhook);
+    if (!stale) return false;
+    this.logger.warn(`Ignored delivery ${verified.context.deliveryId}: event time ${stale}`);
+    this.metrics.ignored('replay_window');
+    return true;
   }
 
   /** Why the event time is outside the replay window, or `null` when it is inside. */
@@ -130,21 +173,9 @@ export class WebhookReceiver {
 
   /** Stores the receipt of an ignored delivery, so retries are duplicates. */
   private async rememberOnly(verified: VerifiedWebhook): Promise<'stored' | 'duplicate'> {
-    const keys = { webhookId: verified.context.webhookId, bodySha256: verified.context.bodySha256 };
-    try {
-      const now = this.clock.now();
-      const outcome = await withTimeout(
-        this.receipts.claim(keys, now),
-        this.options.storeTimeoutMs,
-      );
-      if (outcome !== 'claimed') return 'duplicate';
-      await withTimeout(this.receipts.complete(keys, now), this.options.storeTimeoutMs);
-      return 'stored';
-    } catch (error) {
-      this.logger.error(
-        `Receipts unavailable for delivery ${verified.context.deliveryId}: ${errorText(error)}`,
-      );
-      throw WebhookErrors.storeUnavailable(DEFAULT_RETRY_AFTER_SECONDS);
-    }
+    const now = this.clock.now();
+    if ((await this.claims.claim(verified, now)) !== 'claimed') return 'duplicate';
+    await this.claims.complete(verified, now);
+    return 'stored';
   }
 }
