@@ -82,6 +82,31 @@ describe('MemoryIdempotencyStore', () => {
     expect(await store.claim(keys(1), at(3))).toBe('in-flight');
   });
 
+  it('evicts handled deliveries behind an older claim in flight, and keeps that claim', async () => {
+    const store = make({ maxEntries: 2, retentionMs: 1e9 });
+    await store.claim(keys(1), at(0)); // oldest, stays in flight
+    for (let i = 2; i < 6; i++) {
+      await store.claim(keys(i), at(i));
+      await store.complete(keys(i), at(i));
+    }
+    expect(store.size).toBe(2);
+    expect(await store.claim(keys(1), at(10))).toBe('in-flight');
+    expect(await store.claim(keys(5), at(10))).toBe('duplicate');
+    expect(await store.claim(keys(2), at(10))).toBe('claimed');
+    await store.complete(keys(1), at(11));
+    expect(await store.claim(keys(1), at(12))).toBe('duplicate');
+  });
+
+  it('forgets a released claim even when eviction had passed it', async () => {
+    const store = make({ maxEntries: 1, retentionMs: 1e9 });
+    await store.claim(keys(1), at(0));
+    await store.claim(keys(2), at(1));
+    await store.complete(keys(2), at(1));
+    await store.release(keys(1));
+    expect(store.size).toBe(1);
+    expect(await store.claim(keys(1), at(2))).toBe('claimed');
+  });
+
   it('keeps a bounded list of rejected deliveries', async () => {
     const store = make({ maxRejected: 2 });
     for (let i = 0; i < 3; i++) {

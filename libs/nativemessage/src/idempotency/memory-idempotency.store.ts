@@ -18,20 +18,19 @@ export interface MemoryIdempotencyStoreOptions {
 }
 
 interface Entry {
-  readonly keys: readonly string[];
+  readonly webhookId: string | null;
+  readonly bodySha256: string;
   handled: boolean;
-  claimedAt: number;
-  expiresAt: number;
+  /** Forgotten: released, taken over, expired or evicted (it may still sit in the queue). */
+  removed: boolean;
+  /** Taken out of the queue while in flight, to let eviction pass it (see `enforceCap`). */
+  detached: boolean;
+  readonly claimedAt: number;
+  readonly expiresAt: number;
 }
 
-const idKey = (webhookId: string): string => `id:${webhookId}`;
-const shaKey = (sha: string): string => `sha:${sha}`;
-
-function keysOf(keys: DeliveryKeys): string[] {
-  const list = [shaKey(keys.bodySha256)];
-  if (keys.webhookId !== null) list.push(idKey(keys.webhookId));
-  return list;
-}
+/** The queue is compacted once this many forgotten entries sit before its head. */
+const COMPACT_AFTER = 4096;
 
 /**
  * Bounded, single-process store: the default, and the right one for tests. Receipts vanish with the
@@ -39,9 +38,18 @@ function keysOf(keys: DeliveryKeys): string[] {
  * forget deliveries.
  */
 export class MemoryIdempotencyStore extends IdempotencyStore {
-  private readonly byKey = new Map<string, Entry>();
-  /** Entries in claim order; with a constant retention this is also expiry order. */
-  private readonly entries = new Set<Entry>();
+  private readonly bySha = new Map<string, Entry>();
+  private readonly byWebhookId = new Map<string, Entry>();
+  /**
+   * Entries in claim order (completion order for those detached while in flight); with a constant
+   * retention this is also, near enough, expiry order. Consumed from `head`, so dropping the oldest
+   * is O(1); forgotten entries are skipped when they reach the head.
+   */
+  private queue: Entry[] = [];
+  private head = 0;
+  /** In-flight entries the cap eviction moved out of the queue; they return to it when handled. */
+  private readonly detached = new Set<Entry>();
+  private live = 0;
   private readonly rejectedDeliveries: RejectedDelivery[] = [];
 
   constructor(private readonly options: MemoryIdempotencyStoreOptions) {
@@ -50,7 +58,7 @@ export class MemoryIdempotencyStore extends IdempotencyStore {
 
   /** Number of remembered deliveries (handled or in flight). */
   get size(): number {
-    return this.entries.size;
+    return this.live;
   }
 
   /** The most recent rejected deliveries, oldest first. */
@@ -61,34 +69,42 @@ export class MemoryIdempotencyStore extends IdempotencyStore {
   claim(keys: DeliveryKeys, now: Date): Promise<ClaimOutcome> {
     const t = now.getTime();
     this.dropExpired(t);
-    const names = keysOf(keys);
-    for (const name of names) {
-      const existing = this.byKey.get(name);
-      if (!existing) continue;
-      if (existing.handled) return Promise.resolve('duplicate');
-      if (t - existing.claimedAt < this.options.claimTimeoutMs) return Promise.resolve('in-flight');
-      this.remove(existing); // abandoned claim: take it over
-    }
+    const outcome =
+      this.check(this.bySha.get(keys.bodySha256), t) ??
+      (keys.webhookId === null ? null : this.check(this.byWebhookId.get(keys.webhookId), t));
+    if (outcome) return Promise.resolve(outcome);
     const entry: Entry = {
-      keys: names,
+      webhookId: keys.webhookId,
+      bodySha256: keys.bodySha256,
       handled: false,
+      removed: false,
+      detached: false,
       claimedAt: t,
       expiresAt: t + this.options.retentionMs,
     };
-    for (const name of names) this.byKey.set(name, entry);
-    this.entries.add(entry);
+    this.bySha.set(entry.bodySha256, entry);
+    if (entry.webhookId !== null) this.byWebhookId.set(entry.webhookId, entry);
+    this.queue.push(entry);
+    this.live++;
     this.enforceCap();
     return Promise.resolve('claimed');
   }
 
   complete(keys: DeliveryKeys, _now?: Date): Promise<void> {
-    const entry = this.byKey.get(shaKey(keys.bodySha256));
-    if (entry) entry.handled = true;
+    const entry = this.bySha.get(keys.bodySha256);
+    if (entry && !entry.handled) {
+      entry.handled = true;
+      if (entry.detached) {
+        entry.detached = false;
+        this.detached.delete(entry);
+        this.queue.push(entry);
+      }
+    }
     return Promise.resolve();
   }
 
   release(keys: DeliveryKeys): Promise<void> {
-    const entry = this.byKey.get(shaKey(keys.bodySha256));
+    const entry = this.bySha.get(keys.bodySha256);
     if (entry && !entry.handled) this.remove(entry);
     return Promise.resolve();
   }
@@ -104,29 +120,69 @@ export class MemoryIdempotencyStore extends IdempotencyStore {
     return Promise.resolve(this.dropExpired(now.getTime()));
   }
 
+  /** What a claim answers for an existing entry, or `null` when the entry does not block it. */
+  private check(existing: Entry | undefined, t: number): ClaimOutcome | null {
+    if (!existing) return null;
+    if (existing.handled) return 'duplicate';
+    if (t - existing.claimedAt < this.options.claimTimeoutMs) return 'in-flight';
+    this.remove(existing); // abandoned claim: take it over
+    return null;
+  }
+
   private dropExpired(t: number): number {
     let dropped = 0;
-    for (const entry of this.entries) {
-      if (entry.expiresAt > t) break;
-      this.remove(entry);
-      dropped++;
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head];
+      if (!entry.removed) {
+        if (entry.expiresAt > t) break;
+        this.remove(entry);
+        dropped++;
+      }
+      this.head++;
     }
+    for (const entry of this.detached) {
+      if (entry.expiresAt <= t) {
+        this.remove(entry);
+        dropped++;
+      }
+    }
+    this.compact();
     return dropped;
   }
 
   private enforceCap(): void {
-    if (this.entries.size <= this.options.maxEntries) return;
-    for (const entry of this.entries) {
-      if (this.entries.size <= this.options.maxEntries) break;
-      // In-flight claims are never evicted: that would let a concurrent duplicate through.
-      if (entry.handled) this.remove(entry);
+    while (this.live > this.options.maxEntries && this.head < this.queue.length) {
+      const entry = this.queue[this.head++];
+      if (entry.removed) continue;
+      if (entry.handled) {
+        this.remove(entry);
+      } else {
+        // In-flight claims are never evicted: that would let a concurrent duplicate through.
+        entry.detached = true;
+        this.detached.add(entry);
+      }
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
   }
 
   private remove(entry: Entry): void {
-    this.entries.delete(entry);
-    for (const name of entry.keys) {
-      if (this.byKey.get(name) === entry) this.byKey.delete(name);
+    if (entry.removed) return;
+    entry.removed = true;
+    this.live--;
+    if (entry.detached) {
+      entry.detached = false;
+      this.detached.delete(entry);
+    }
+    if (this.bySha.get(entry.bodySha256) === entry) this.bySha.delete(entry.bodySha256);
+    if (entry.webhookId !== null && this.byWebhookId.get(entry.webhookId) === entry) {
+      this.byWebhookId.delete(entry.webhookId);
     }
   }
 }

@@ -6,12 +6,23 @@ export class StoreTimeoutError extends Error {
   }
 }
 
-/** Resolves like `promise`, or rejects with {@link StoreTimeoutError} after `ms`. */
+/**
+ * Resolves like `promise`, or rejects with {@link StoreTimeoutError} after `ms`. One timer and one
+ * promise per call: it wraps every store call on the request path.
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
     timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

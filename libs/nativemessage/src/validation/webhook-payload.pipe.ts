@@ -1,8 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { DeliveryClaims } from '../idempotency/delivery-claims';
-import type { UnvalidatedWebhook } from '../webhook/webhook.decorators';
+import type { UnvalidatedWebhook, ValidatedWebhook } from '../webhook/webhook.decorators';
 import { WebhookErrors } from '../webhook/webhook-http.exception';
-import type { ParsedWebhook } from './parsed-webhook';
 import { parseWebhookPayload } from './webhook-payload.parser';
 
 /**
@@ -14,9 +13,9 @@ import { parseWebhookPayload } from './webhook-payload.parser';
 export class WebhookPayloadPipe implements PipeTransform<UnvalidatedWebhook, unknown> {
   constructor(private readonly claims: DeliveryClaims) {}
 
-  transform({ body, verified }: UnvalidatedWebhook): ParsedWebhook | Promise<never> {
+  transform({ body, verified }: UnvalidatedWebhook): ValidatedWebhook | Promise<never> {
     const result = parseWebhookPayload(body);
-    if (result.ok) return result.webhook;
+    if (result.ok) return { webhook: result.webhook, verified };
     return this.reject(verified, result.problems);
   }
 

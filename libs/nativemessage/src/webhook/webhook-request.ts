@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** What the module knows about one webhook delivery; carried on every event as `delivery`. */
 export interface WebhookDeliveryContext {
@@ -25,13 +25,25 @@ const VERIFIED = Symbol('nativemessage:verified-webhook');
 
 type Carrier = { [VERIFIED]?: VerifiedWebhook };
 
+/** `crypto.hash` (Node >= 20.12) skips the Hash object; older versions take the long way. */
+const oneShotHash = (
+  crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'hex') => string }
+).hash;
+
+/** Lowercase hex SHA-256 of `data`. */
+function sha256Hex(data: Buffer): string {
+  return oneShotHash
+    ? oneShotHash('sha256', data, 'hex')
+    : crypto.createHash('sha256').update(data).digest('hex');
+}
+
 /** Builds the delivery context of a verified body. */
 export function createDeliveryContext(
   rawBody: Buffer,
   webhookId: string | null,
   receivedAt: Date,
 ): WebhookDeliveryContext {
-  const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
+  const bodySha256 = sha256Hex(rawBody);
   return {
     deliveryId: webhookId ?? `sha256:${bodySha256}`,
     webhookId,

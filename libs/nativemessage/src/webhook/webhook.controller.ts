@@ -9,11 +9,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { NATIVEMESSAGE_WEBHOOK_ROUTE } from '../nativemessage.constants';
-import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { WebhookPayloadPipe } from '../validation/webhook-payload.pipe';
-import { Verified, WebhookBody } from './webhook.decorators';
+import { ValidatedWebhook, WebhookDelivery } from './webhook.decorators';
 import { WebhookExceptionFilter } from './webhook-exception.filter';
-import type { VerifiedWebhook } from './webhook-request';
 import { WebhookAcceptedBody, WebhookReceiver } from './webhook.receiver';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
@@ -38,10 +36,9 @@ export function createWebhookController(
     @HttpCode(HttpStatus.OK)
     @UseGuards(WebhookSignatureGuard)
     receive(
-      @WebhookBody(WebhookPayloadPipe) webhook: ParsedWebhook,
-      @Verified() verified: VerifiedWebhook,
+      @WebhookDelivery(WebhookPayloadPipe) delivery: ValidatedWebhook,
     ): Promise<WebhookAcceptedBody> {
-      return this.receiver.receive(webhook, verified);
+      return this.receiver.receive(delivery.webhook, delivery.verified);
     }
   }
   return NativeMessageWebhookController;

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { getVerified, VerifiedWebhook } from './webhook-request';
 
 /** What `WebhookPayloadPipe` validates: the parsed JSON body and the verified delivery. */
@@ -7,21 +8,22 @@ export interface UnvalidatedWebhook {
   readonly verified: VerifiedWebhook;
 }
 
-/** The parsed JSON body with its verified delivery; used with `WebhookPayloadPipe`. */
-export const WebhookBody = createParamDecorator(
+/** What `WebhookPayloadPipe` hands the controller: the normalised payload and its delivery. */
+export interface ValidatedWebhook {
+  readonly webhook: ParsedWebhook;
+  readonly verified: VerifiedWebhook;
+}
+
+/**
+ * The parsed JSON body with the raw body and delivery context attached by `WebhookSignatureGuard`;
+ * used with `WebhookPayloadPipe`. One parameter carries both, so Nest builds one argument per request.
+ */
+export const WebhookDelivery = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): UnvalidatedWebhook => {
     const request = ctx.switchToHttp().getRequest<{ body?: unknown }>();
-    return { body: request.body, verified: requireVerified(request) };
+    const verified = getVerified(request);
+    if (!verified)
+      throw new Error('WebhookDelivery is only available behind WebhookSignatureGuard');
+    return { body: request.body, verified };
   },
 );
-
-/** The raw body and delivery context attached by `WebhookSignatureGuard`. */
-export const Verified = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
-  requireVerified(ctx.switchToHttp().getRequest<object>()),
-);
-
-function requireVerified(request: object): VerifiedWebhook {
-  const verified = getVerified(request);
-  if (!verified) throw new Error('The webhook body is only available behind WebhookSignatureGuard');
-  return verified;
-}
