@@ -90,9 +90,25 @@ export class SqliteSpool {
     return statement;
   }
 
-  /** Runs `fn` in one immediate transaction. */
+  /** Runs `fn` in one immediate transaction; durable once it returns (the WAL is fsynced). */
   tx<R>(fn: () => R): R {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * Runs `fn` (statements or a `tx`) without waiting for the disk: for the dispatcher's bookkeeping
+   * (leases, done marks, retry times, purges). A power cut may lose such a write; that only makes a
+   * row run again, which the processed-key marker in the host database already turns into a no-op.
+   * The WAL is still fsynced by the next durable commit, which covers these writes too. Requests'
+   * writes (receipts, inbox rows) stay in `tx` and are on disk before the answer.
+   */
+  relaxed<R>(fn: () => R): R {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /** Closes the file (idempotent). */

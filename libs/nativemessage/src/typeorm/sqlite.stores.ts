@@ -162,16 +162,18 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
 
   lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {
     const t = now.getTime();
-    const rows = this.spool
-      .stmt(
-        `UPDATE nativemessage_inbox SET locked_by = ?, locked_until = ?
+    const statement = this.spool.stmt(
+      `UPDATE nativemessage_inbox SET locked_by = ?, locked_until = ?
          WHERE id IN (
            SELECT id FROM nativemessage_inbox
            WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
            ORDER BY next_attempt_at, id LIMIT ?)
          RETURNING ${INBOX_COLUMNS}`,
-      )
-      .all(workerId, t + leaseMs, t, t, limit) as InboxRow[];
+    );
+    // A lost lease only lets the row be leased again (leases are released at start anyway).
+    const rows = this.spool.relaxed(
+      () => statement.all(workerId, t + leaseMs, t, t, limit) as InboxRow[],
+    );
     return Promise.resolve(rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id)));
   }
 
@@ -201,9 +203,12 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
         if ((marked as { affected?: number }).affected !== 0) await work(entry, manager);
       }
     });
-    this.spool.tx(() => {
-      for (const { entry } of owned) this.spool.stmt(SQL.markDone).run(now.getTime(), entry.id);
-    });
+    // Not fsynced: a lost done mark is recognised by the processed key on the next attempt.
+    this.spool.relaxed(() =>
+      this.spool.tx(() => {
+        for (const { entry } of owned) this.spool.stmt(SQL.markDone).run(now.getTime(), entry.id);
+      }),
+    );
     return new Set(owned.map((o) => o.entry.id));
   }
 
