@@ -14,7 +14,7 @@ import { machineInfo } from './lib/procfs';
 import { ROOT, stopAll, tasksetAvailable, useBuild } from './lib/procs';
 import { noteLines } from './lib/notes';
 import { lagLines, memoryLine, rows, table, targets } from './lib/report';
-import { postgresCpus, postgresProblem, releaseAll } from './lib/resources';
+import { pinPostgres, postgresCpus, postgresProblem, releaseAll } from './lib/resources';
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const HARD_LIMIT_SEC = 595;
@@ -102,6 +102,14 @@ async function main(): Promise<void> {
   const needsPostgres = options.variants.some((v) => v.database === 'postgres');
   const pgProblem = needsPostgres ? await postgresProblem() : null;
   if (pgProblem) console.log(`PostgreSQL unreachable, its variants are skipped: ${pgProblem}`);
+  if (needsPostgres && !pgProblem && pinned) {
+    const moved = await pinPostgres(1);
+    console.log(
+      typeof moved === 'number'
+        ? `pinning: PostgreSQL (${moved} processes) moved to CPU 1 for this run, restored at the end`
+        : `pinning: PostgreSQL left where it is (${moved})`,
+    );
+  }
   const pgCpus = needsPostgres && !pgProblem ? await postgresCpus() : null;
   if (pgCpus !== null && pgCpus !== '1') {
     console.log(

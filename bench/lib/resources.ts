@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -61,6 +62,72 @@ export async function postgresCpus(): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+function cpusAllowed(pid: number): string | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
+  } catch {
+    return null; // gone
+  }
+}
+
+function parentPid(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function setAffinity(pid: number, cpus: string): boolean {
+  const result = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], {
+    timeout: 5000,
+    stdio: 'ignore',
+  });
+  return result.status === 0;
+}
+
+/**
+ * Moves the local PostgreSQL (its postmaster and every child process) to `cpu` for this run, as the
+ * benchmark's set-up asks (server on CPU 0, load generator and database on CPU 1). Backends forked
+ * later, the servers' connections among them, inherit the postmaster's affinity. Each process's
+ * original affinity is restored when the run's resources are released (also on abort). Returns the
+ * number of processes moved, or why none were.
+ */
+export async function pinPostgres(cpu: number): Promise<number | string> {
+  let postmaster: number | null;
+  try {
+    postmaster = await withClient(async (c) => {
+      const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return parentPid(rows[0].pid);
+    });
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  if (!postmaster || postmaster <= 1) return 'postmaster not found';
+  const pids = [postmaster];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (Number.isInteger(pid) && pid > 0 && parentPid(pid) === postmaster) pids.push(pid);
+  }
+  const original = new Map<number, string>();
+  for (const pid of pids) {
+    const cpus = cpusAllowed(pid);
+    if (cpus !== null && setAffinity(pid, String(cpu))) original.set(pid, cpus);
+  }
+  if (original.size === 0) return 'taskset could not change its affinity';
+  track({
+    env: {},
+    release: () => {
+      for (const [pid, cpus] of original) setAffinity(pid, cpus);
+      return Promise.resolve();
+    },
+  });
+  return original.size;
 }
 
 /** Registers a resource; its release runs once, and `releaseAll` waits for releases in flight. */
