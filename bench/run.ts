@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Build, buildBench } from './lib/build';
 import { measureMemory, MemoryOutcome } from './lib/memory';
-import { measureVariant, RunContext, VariantOutcome } from './lib/measure';
+import { measureVariants, RunContext, VariantOutcome } from './lib/measure';
 import { BenchOptions, parseOptions, USAGE } from './lib/options';
 import { machineInfo } from './lib/procfs';
 import { ROOT, stopAll, tasksetAvailable, useBuild } from './lib/procs';
@@ -43,6 +43,7 @@ function describeLoad(o: VariantOutcome): string {
     `generator CPU ${o.load.generatorCpuPercent.toFixed(0)}%`,
     `other load on CPU 0 ${o.load.serverCpuForeignPercent?.toFixed(0) ?? '-'}%`,
     `startup ${o.startupSeconds?.toFixed(1) ?? '-'} s`,
+    `rounds ${o.rounds.map((r) => r.toFixed(0)).join(' / ')} req/s`,
   ];
   if (o.load.probe.status !== 200)
     parts.push(`probe answered ${o.load.probe.status} ${o.load.probe.body}`);
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
     `${machine.cpuModel} x${machine.cpuCount}, node ${machine.node}, kernel ${machine.kernel}`,
   );
   console.log(
-    `${options.connections} connections, warm-up ${options.warmupSec} s, measured ${options.durationSec} s` +
+    `${options.connections} connections, warm-up ${options.warmupSec} s (1 s in later rounds), ` +
+      `measured ${options.durationSec} s in ${options.rounds} rounds` +
       `${options.quick ? ' (--quick)' : ''}`,
   );
   console.log(
@@ -118,23 +120,25 @@ async function main(): Promise<void> {
     );
   }
 
-  const outcomes: VariantOutcome[] = [];
-  for (const [i, variant] of options.variants.entries()) {
-    process.stdout.write(`[${i + 1}/${options.variants.length}] ${variant.name} ... `);
-    const needMs = (options.warmupSec + options.durationSec + 20) * 1000;
-    let outcome: VariantOutcome;
-    if (variant.database === 'postgres' && pgProblem) {
-      outcome = skipped(variant, `PostgreSQL unreachable: ${pgProblem}`);
-    } else if (Date.now() + needMs > ctx.deadline) {
-      outcome = skipped(variant, 'skipped: the time budget of the run is used up');
-    } else {
-      outcome = await measureVariant(variant, ctx);
-    }
-    if (aborting) return;
-    console.log(describeLoad(outcome));
-    for (const file of outcome.profiles) console.log(`  CPU profile written to ${file}`);
-    outcomes.push(outcome);
-  }
+  console.log(
+    `${options.variants.length} variants started together, then ${options.rounds} rounds: each ` +
+      `variant in turn measures ${(options.durationSec / options.rounds).toFixed(1)} s per round`,
+  );
+  let reported = 0;
+  const outcomes = await measureVariants(
+    options.variants,
+    ctx,
+    (variant) =>
+      variant.database === 'postgres' && pgProblem ? `PostgreSQL unreachable: ${pgProblem}` : null,
+    (outcome) => {
+      reported++;
+      console.log(
+        `[${reported}/${options.variants.length}] ${outcome.variant.name} ... ${describeLoad(outcome)}`,
+      );
+      for (const file of outcome.profiles) console.log(`  CPU profile written to ${file}`);
+    },
+  );
+  if (aborting) return;
 
   let memory: MemoryOutcome | null = null;
   if (options.runMemory) {
@@ -174,18 +178,6 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nraw numbers: ${file}`);
   console.log(`total time: ${durationSec.toFixed(0)} s`);
-}
-
-function skipped(variant: VariantOutcome['variant'], error: string): VariantOutcome {
-  return {
-    variant,
-    error,
-    startupSeconds: null,
-    load: null,
-    peakRssKb: null,
-    lag: null,
-    profiles: [],
-  };
 }
 
 process.on('SIGINT', () => void abort('interrupted', 130));

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadConfig, LoadResult } from '../load/protocol';
+import type { LoadConfig, LoadResult, PhaseResult } from '../load/protocol';
+import { summarizeHistograms } from './stats';
 import type { BenchOptions, Variant } from './options';
 import { readStatusKb } from './procfs';
 import { ManagedProcess, ROOT, tasksetAvailable } from './procs';
@@ -39,6 +40,8 @@ export interface VariantOutcome {
   peakRssKb: number | null;
   lag: LagResult | null;
   profiles: string[];
+  /** Measured req/s of each round, in order. */
+  rounds: number[];
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -141,52 +144,180 @@ async function resourceFor(variant: Variant): Promise<Resource | null> {
   return null;
 }
 
-/** Starts one variant, loads it, reads its numbers, stops it and removes what it used. */
-export async function measureVariant(variant: Variant, ctx: RunContext): Promise<VariantOutcome> {
-  const { options } = ctx;
-  const outcome: VariantOutcome = {
-    variant,
-    error: null,
-    startupSeconds: null,
-    load: null,
-    peakRssKb: null,
-    lag: null,
-    profiles: [],
-  };
-  const resource = await resourceFor(variant);
-  const profile = options.profile === variant.name;
-  let server: RunningServer | null = null;
-  try {
-    server = await startServer(variant.name, ctx, resource?.env ?? {}, profile);
-    outcome.startupSeconds = server.startupSeconds;
-    const phases = options.warmupSec + options.durationSec;
-    outcome.load = await runLoad(
-      variant.name,
-      {
-        url: server.baseUrl,
-        secret: ctx.secret,
-        connections: options.connections,
-        warmupSec: options.warmupSec,
-        durationSec: options.durationSec,
-        amount: null,
-        maxSec: phases + 30,
-        serverPid: server.process.pid,
-        poolSize: options.poolSize,
-        pinned: tasksetAvailable(),
-      },
-      (phases + 120) * 1000,
-    );
-    if (variant.kind === 'inbox') {
-      const waitMs = options.quick ? 30_000 : 120_000;
-      outcome.lag = await drain(server.baseUrl, outcome.load.accepted, waitMs);
+/** Per-variant state while the rounds run. */
+interface Contender {
+  outcome: VariantOutcome;
+  resource: Resource | null;
+  server: RunningServer | null;
+  loads: LoadResult[];
+  accepted: number;
+}
+
+/** Merges the rounds of one variant into one result: sums, and rates over the summed time. */
+export function mergeLoads(loads: LoadResult[]): LoadResult {
+  const phases = (pick: (l: LoadResult) => PhaseResult | null): PhaseResult | null => {
+    const list = loads.map(pick).filter((p): p is PhaseResult => p !== null);
+    if (list.length === 0) return null;
+    const sum = (f: (p: PhaseResult) => number) => list.reduce((total, p) => total + f(p), 0);
+    const statusCodes: Record<string, number> = {};
+    for (const p of list) {
+      for (const [code, n] of Object.entries(p.statusCodes))
+        statusCodes[code] = (statusCodes[code] ?? 0) + n;
     }
-    outcome.peakRssKb = readStatusKb(server.process.pid, 'VmHWM');
-  } catch (error) {
-    outcome.error = error instanceof Error ? error.message : String(error);
+    const seconds = sum((p) => p.seconds);
+    const responses = sum((p) => p.responses);
+    const histograms = list.map((p) => p.latencyHistogram);
+    return {
+      seconds,
+      responses,
+      ok2xx: sum((p) => p.ok2xx),
+      non2xx: sum((p) => p.non2xx),
+      errors: sum((p) => p.errors),
+      timeouts: sum((p) => p.timeouts),
+      reqPerSec: seconds > 0 ? responses / seconds : 0,
+      latencyMs: summarizeHistograms(histograms),
+      latencyHistogram: [],
+      statusCodes,
+    };
+  };
+  const measured = phases((l) => l.measured)!;
+  const weighted = (f: (l: LoadResult) => number | null): number | null => {
+    let total = 0;
+    let weight = 0;
+    for (const l of loads) {
+      const value = f(l);
+      if (value === null) return null;
+      total += value * l.measured.seconds;
+      weight += l.measured.seconds;
+    }
+    return weight > 0 ? total / weight : null;
+  };
+  const cpuParts = loads.map((l) => l.serverCpuMicros);
+  const serverCpuMicros = cpuParts.includes(null)
+    ? null
+    : (cpuParts as number[]).reduce((a, b) => a + b, 0);
+  return {
+    probe: loads[0].probe,
+    warmup: phases((l) => l.warmup),
+    measured,
+    accepted: loads.reduce((total, l) => total + l.accepted, 0),
+    serverCpuMicros,
+    serverCpuMicrosPerRequest:
+      serverCpuMicros !== null && measured.responses > 0
+        ? serverCpuMicros / measured.responses
+        : null,
+    serverCpuForeignPercent: weighted((l) => l.serverCpuForeignPercent),
+    serverCpuStealPercent: weighted((l) => l.serverCpuStealPercent),
+    generatorCpuPercent: weighted((l) => l.generatorCpuPercent) ?? 0,
+    generator: loads[0].generator,
+    checkpoints: loads.flatMap((l) => l.checkpoints),
+    stoppedEarly: loads.some((l) => l.stoppedEarly),
+  };
+}
+
+/**
+ * Starts every variant's server, then runs `rounds` rounds in which each variant in turn gets a
+ * warm-up and a slice of the measured time (inbox variants drain before the next one goes), and
+ * finally stops the servers and removes what they used. Baselines and modules are thus measured
+ * side by side in time, which keeps the ratios steady on a noisy machine. `report` is called once
+ * per variant when its numbers are final.
+ */
+export async function measureVariants(
+  variants: Variant[],
+  ctx: RunContext,
+  skip: (variant: Variant) => string | null,
+  report: (outcome: VariantOutcome) => void,
+): Promise<VariantOutcome[]> {
+  const { options } = ctx;
+  const contenders: Contender[] = [];
+  try {
+    for (const variant of variants) {
+      const outcome: VariantOutcome = {
+        variant,
+        error: skip(variant),
+        startupSeconds: null,
+        load: null,
+        peakRssKb: null,
+        lag: null,
+        profiles: [],
+        rounds: [],
+      };
+      const contender: Contender = {
+        outcome,
+        resource: null,
+        server: null,
+        loads: [],
+        accepted: 0,
+      };
+      contenders.push(contender);
+      if (outcome.error) continue;
+      try {
+        contender.resource = await resourceFor(variant);
+        contender.server = await startServer(
+          variant.name,
+          ctx,
+          contender.resource?.env ?? {},
+          options.profile === variant.name,
+        );
+        outcome.startupSeconds = contender.server.startupSeconds;
+      } catch (error) {
+        outcome.error = error instanceof Error ? error.message : String(error);
+      }
+    }
+
+    const slice = options.durationSec / options.rounds;
+    for (let round = 0; round < options.rounds; round++) {
+      const warmupSec = round === 0 ? options.warmupSec : Math.min(1, options.warmupSec);
+      for (const c of contenders) {
+        if (c.outcome.error || !c.server) continue;
+        if (Date.now() + (warmupSec + slice + 20) * 1000 > ctx.deadline) {
+          c.outcome.error =
+            c.loads.length === 0 ? 'skipped: the time budget of the run is used up' : null;
+          continue;
+        }
+        try {
+          const load = await runLoad(
+            c.outcome.variant.name,
+            {
+              url: c.server.baseUrl,
+              secret: ctx.secret,
+              connections: options.connections,
+              warmupSec,
+              durationSec: slice,
+              amount: null,
+              maxSec: warmupSec + slice + 30,
+              serverPid: c.server.process.pid,
+              poolSize: options.poolSize,
+              pinned: tasksetAvailable(),
+            },
+            (warmupSec + slice + 120) * 1000,
+          );
+          c.loads.push(load);
+          c.outcome.rounds.push(load.measured.reqPerSec);
+          c.accepted += load.accepted;
+          if (c.outcome.variant.kind === 'inbox') {
+            // Drained before the next variant runs, so its dispatcher never competes with it.
+            const waitMs = options.quick ? 30_000 : 120_000;
+            c.outcome.lag = await drain(c.server.baseUrl, c.accepted, waitMs);
+          }
+        } catch (error) {
+          c.outcome.error = error instanceof Error ? error.message : String(error);
+        }
+      }
+    }
+    for (const c of contenders) {
+      if (c.loads.length > 0 && !c.outcome.error) c.outcome.load = mergeLoads(c.loads);
+      if (c.server) c.outcome.peakRssKb = readStatusKb(c.server.process.pid, 'VmHWM');
+    }
   } finally {
-    await server?.process.stop();
-    await resource?.release();
+    for (const c of contenders) {
+      await c.server?.process.stop();
+      await c.resource?.release();
+      if (c.server && options.profile === c.outcome.variant.name) {
+        c.outcome.profiles = profilesSince(c.server.startedAt);
+      }
+    }
   }
-  if (profile && server) outcome.profiles = profilesSince(server.startedAt);
-  return outcome;
+  for (const c of contenders) report(c.outcome);
+  return contenders.map((c) => c.outcome);
 }

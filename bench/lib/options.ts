@@ -38,6 +38,11 @@ export interface BenchOptions {
   warmupSec: number;
   durationSec: number;
   connections: number;
+  /**
+   * Slices each variant's measured time is cut into. The variants take turns, one slice each per
+   * round, so slow drift of a shared machine hits baselines and modules alike.
+   */
+  rounds: number;
   variants: Variant[];
   runMemory: boolean;
   memoryDeliveries: number;
@@ -53,7 +58,8 @@ export const USAGE = `npm run bench -- [options]
   --quick                 warm-up 1 s, 4 s measured, 200,000 deliveries for the memory run
   --only <a,b,...>        run these variants only ('${MEMORY}' = the memory run); see bench/README.md
   --duration <s>          measured seconds per variant (default 15, quick 4)
-  --warmup <s>            warm-up seconds per variant (default 3, quick 1)
+  --rounds <n>            turns the variants take, each measuring duration/n seconds (default 3)
+  --warmup <s>            warm-up seconds before the first round (default 5, quick 2)
   --connections <n>       concurrent connections (default 50)
   --memory <n>            deliveries of the memory run (default 1,000,000, quick 200,000)
   --profile <variant>     start that server with node --cpu-prof (into bench/results/profiles)`;
@@ -79,14 +85,15 @@ export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
   const options: BenchOptions = {
     quick,
-    warmupSec: quick ? 1 : 3,
-    durationSec: quick ? 4 : 15,
+    warmupSec: quick ? 2 : 5,
+    durationSec: quick ? 6 : 15,
     connections: 50,
+    rounds: 3,
     variants: VARIANTS,
     runMemory: true,
     memoryDeliveries: quick ? 200_000 : 1_000_000,
     profile: null,
-    poolSize: quick ? 100_000 : 300_000,
+    poolSize: quick ? 100_000 : 150_000,
     budgetSec: 570,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +118,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--connections':
         options.connections = positive(flag, value(), true);
+        break;
+      case '--rounds':
+        options.rounds = positive(flag, value(), true);
         break;
       case '--memory':
         options.memoryDeliveries = positive(flag, value(), true);

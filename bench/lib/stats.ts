@@ -24,6 +24,33 @@ export function summarize(samples: ArrayLike<number>): Summary {
   };
 }
 
+/** Latency histogram: `[value, count]` pairs, values rounded to {@link HISTOGRAM_STEP_MS}. */
+export type Histogram = [number, number][];
+
+/** Resolution of latency histograms in ms. */
+export const HISTOGRAM_STEP_MS = 0.05;
+
+/** Count, p50, p99 and max of the samples of several histograms together (nearest-rank). */
+export function summarizeHistograms(histograms: Histogram[]): Summary {
+  const counts = new Map<number, number>();
+  for (const histogram of histograms) {
+    for (const [value, count] of histogram) counts.set(value, (counts.get(value) ?? 0) + count);
+  }
+  const buckets = [...counts].sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((sum, [, count]) => sum + count, 0);
+  const at = (p: number): number | null => {
+    if (total === 0) return null;
+    const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+    let seen = 0;
+    for (const [value, count] of buckets) {
+      seen += count;
+      if (seen >= rank) return value;
+    }
+    return buckets[buckets.length - 1][0];
+  };
+  return { count: total, p50: at(50), p99: at(99), max: at(100) };
+}
+
 /** A growable buffer of float samples, cheap to append to on a hot path. */
 export class Samples {
   private data = new Float64Array(1 << 16);
@@ -44,6 +71,17 @@ export class Samples {
 
   summary(): Summary {
     return summarize(this.data.subarray(0, this.length));
+  }
+
+  /** The samples as a histogram (see {@link Histogram}); small enough to pass between processes. */
+  histogram(): Histogram {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < this.length; i++) {
+      const value = Math.round(this.data[i] / HISTOGRAM_STEP_MS) * HISTOGRAM_STEP_MS;
+      const key = Math.round(value * 100) / 100;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts];
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Summary } from '../lib/stats';
+import type { Histogram, Summary } from '../lib/stats';
 
 /** What the runner asks of the load worker (JSON in BENCH_LOAD). */
 export interface LoadConfig {
@@ -30,6 +30,8 @@ export interface PhaseResult {
   reqPerSec: number;
   /** Latency percentiles in ms, from every response's own timing. */
   latencyMs: Summary;
+  /** The same timings as a histogram, so several runs can be summarised together. */
+  latencyHistogram: Histogram;
   statusCodes: Record<string, number>;
 }
 

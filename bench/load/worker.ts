@@ -77,6 +77,7 @@ function phase(result: autocannon.Result, latency: Samples): PhaseResult {
     timeouts: result.timeouts,
     reqPerSec: result.duration > 0 ? responses / result.duration : 0,
     latencyMs: latency.summary(),
+    latencyHistogram: latency.histogram(),
     statusCodes,
   };
 }
