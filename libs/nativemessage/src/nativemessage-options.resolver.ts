@@ -132,7 +132,7 @@ function checkInbox(value: unknown, problems: string[]): ResolvedNativeMessageOp
     initialBackoffMs: int('initialBackoffMs', 1000),
     maxBackoffMs: int('maxBackoffMs', 5 * 60 * 1000),
     pollIntervalMs: int('pollIntervalMs', 1000),
-    batchSize: int('batchSize', 20),
+    batchSize: int('batchSize', 50),
     concurrency: int('concurrency', 4),
     leaseMs: int('leaseMs', 60 * 1000),
     shutdownTimeoutMs: int('shutdownTimeoutMs', 10 * 1000),

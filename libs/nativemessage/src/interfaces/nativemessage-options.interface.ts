@@ -59,8 +59,9 @@ export interface NativeMessageInboxOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Rows leased per poll.
-   * @default 20
+   * Rows leased per poll and handled in one transaction; when a handler fails, the batch rolls back
+   * and its rows are handled one by one.
+   * @default 50
    */
   batchSize?: number;
   /**

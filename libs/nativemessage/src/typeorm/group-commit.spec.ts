@@ -42,4 +42,31 @@ describe('GroupCommitter', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await committer.submit(3)).toBe(3);
   });
+
+  it('writes up to maxInFlight batches at the same time, and queues the rest', async () => {
+    const releases: (() => void)[] = [];
+    const batches: number[][] = [];
+    const committer = new GroupCommitter<number, number>(
+      (items) => {
+        batches.push(items);
+        return new Promise((resolve) => releases.push(() => resolve(items)));
+      },
+      500,
+      2,
+    );
+    const first = committer.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = committer.submit(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = [3, 4].map((i) => committer.submit(i));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1], [2]]); // two in flight; 3 and 4 wait
+    releases[0]();
+    expect(await first).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+    releases[1]();
+    releases[2]();
+    expect(await Promise.all([second, ...queued])).toEqual([2, 3, 4]);
+  });
 });

@@ -33,7 +33,39 @@ export interface PgQueryable {
     text: string,
     values?: unknown[],
   ): Promise<{ rows: R[]; rowCount: number | null }>;
+  /** A named statement: prepared once per connection, then only executed. */
+  query<R = Record<string, unknown>>(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: R[]; rowCount: number | null }>;
 }
+
+/**
+ * Enqueue statements in flight at once (each holds a pooled connection while it commits); leaves
+ * room in TypeORM's default pool of 10 for the dispatcher's transactions.
+ */
+const ENQUEUE_BATCHES_IN_FLIGHT = 3;
+
+/**
+ * Enqueues a batch in one statement of fixed text (the rows come as arrays), so PostgreSQL parses and
+ * plans it once per connection instead of once per batch. Receipts are inserted against both unique
+ * keys, and inbox rows only for the receipts that went in.
+ */
+const ENQUEUE_BATCH = `WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::varchar[], $3::text[], $4::varchar[], $5::text[],
+                         $6::bigint[], $7::bigint[], $8::bigint[])
+      AS t (i, webhook_id, body_sha256, delivery_id, body, received_at, now_ms, expires_at)),
+  claimed AS (
+    INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
+    SELECT webhook_id, body_sha256, 'done', now_ms, expires_at FROM input ORDER BY i
+    ON CONFLICT DO NOTHING RETURNING body_sha256)
+  INSERT INTO nativemessage_inbox
+    (delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
+  SELECT input.delivery_id, input.webhook_id, input.body_sha256, input.body, input.received_at, input.now_ms
+  FROM input JOIN claimed ON claimed.body_sha256 = input.body_sha256
+  ORDER BY input.i
+  RETURNING body_sha256`;
 
 /** The pg pool behind a TypeORM PostgreSQL DataSource. */
 export function pgPoolOf(dataSource: DataSource): PgQueryable {
@@ -139,8 +171,10 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
   }
 
   /** Deliveries that arrive while a batch is written go together in the next statement. */
-  private readonly committer = new GroupCommitter<EnqueueRequest, EnqueueOutcome>((items) =>
-    this.enqueueBatch(items),
+  private readonly committer = new GroupCommitter<EnqueueRequest, EnqueueOutcome>(
+    (items) => this.enqueueBatch(items),
+    500,
+    ENQUEUE_BATCHES_IN_FLIGHT,
   );
 
   enqueue(entry: NewInboxEntry, retentionMs: number, now: Date): Promise<EnqueueOutcome> {
@@ -148,15 +182,13 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
   }
 
   /**
-   * One statement for a whole batch: receipts are inserted against both unique keys, and inbox rows
-   * only for the receipts that went in. Keys repeated inside the batch are answered `duplicate`
-   * before the statement, so each input row joins at most one receipt.
+   * One statement for a whole batch ({@link ENQUEUE_BATCH}). Keys repeated inside the batch are
+   * answered `duplicate` before the statement, so each input row joins at most one receipt.
    */
   private async enqueueBatch(items: EnqueueRequest[]): Promise<EnqueueOutcome[]> {
     const outcomes: EnqueueOutcome[] = items.map(() => 'duplicate');
     const seen = new Set<string>();
-    const values: string[] = [];
-    const params: unknown[] = [];
+    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
     const shas: string[] = [];
     items.forEach(({ entry, retentionMs, now }, i) => {
       const keys = [
@@ -166,11 +198,7 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
       if (keys.some((k) => seen.has(k))) return;
       for (const k of keys) seen.add(k);
       const t = now.getTime();
-      const p = params.length;
-      values.push(
-        `($${p + 1}::int, $${p + 2}::varchar, $${p + 3}::char(64), $${p + 4}::varchar, $${p + 5}::text, $${p + 6}::bigint, $${p + 7}::bigint, $${p + 8}::bigint)`,
-      );
-      params.push(
+      const row = [
         i,
         entry.webhookId,
         entry.bodySha256,
@@ -179,25 +207,16 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
         entry.receivedAt.getTime(),
         t,
         t + retentionMs,
-      );
+      ];
+      row.forEach((value, c) => columns[c].push(value));
       shas[i] = entry.bodySha256;
     });
-    const { rows } = await this.pool.query<{ body_sha256: string }>(
-      `WITH input (i, webhook_id, body_sha256, delivery_id, body, received_at, now_ms, expires_at) AS (
-         VALUES ${values.join(', ')}),
-       claimed AS (
-         INSERT INTO nativemessage_receipts (webhook_id, body_sha256, state, claimed_at, expires_at)
-         SELECT webhook_id, body_sha256, 'done', now_ms, expires_at FROM input ORDER BY i
-         ON CONFLICT DO NOTHING RETURNING body_sha256)
-       INSERT INTO nativemessage_inbox
-         (delivery_id, webhook_id, body_sha256, body, received_at, next_attempt_at)
-       SELECT input.delivery_id, input.webhook_id, input.body_sha256, input.body, input.received_at, input.now_ms
-       FROM input JOIN claimed ON claimed.body_sha256 = input.body_sha256
-       ORDER BY input.i
-       RETURNING body_sha256`,
-      params,
-    );
-    const enqueued = new Set(rows.map((r) => r.body_sha256));
+    const { rows } = await this.pool.query<{ body_sha256: string }>({
+      name: 'nativemessage_enqueue_batch',
+      text: ENQUEUE_BATCH,
+      values: columns,
+    });
+    const enqueued = new Set(rows.map((r) => r.body_sha256.trim()));
     shas.forEach((sha, i) => {
       if (sha !== undefined && enqueued.has(sha)) outcomes[i] = 'enqueued';
     });
@@ -206,15 +225,16 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
 
   async lease(workerId: string, limit: number, leaseMs: number, now: Date): Promise<InboxEntry[]> {
     const t = now.getTime();
-    const { rows } = await this.pool.query<InboxRow>(
-      `UPDATE nativemessage_inbox SET locked_by = $1, locked_until = $2
+    const { rows } = await this.pool.query<InboxRow>({
+      name: 'nativemessage_lease',
+      text: `UPDATE nativemessage_inbox SET locked_by = $1, locked_until = $2
        WHERE id IN (
          SELECT id FROM nativemessage_inbox
          WHERE status = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
          ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING ${INBOX_COLUMNS}`,
-      [workerId, t + leaseMs, t, limit],
-    );
+      values: [workerId, t + leaseMs, t, limit],
+    });
     return rows.map(toEntry).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
