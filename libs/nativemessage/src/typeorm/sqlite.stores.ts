@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   ClaimOutcome,
@@ -17,6 +16,7 @@ import {
 import { EnqueueRequest, GroupCommitter } from './group-commit';
 import type { SqliteSpool } from './sqlite-spool';
 import { SQL } from './sql-statements';
+import { timeOrderedKey } from './time-ordered-key';
 import {
   clipError,
   INBOX_COLUMNS,
@@ -149,7 +149,7 @@ export class SqliteInboxStore extends NativeMessageInboxStore {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        randomUUID(),
+        timeOrderedKey(t),
         entry.deliveryId,
         entry.webhookId,
         entry.bodySha256,
