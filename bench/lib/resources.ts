@@ -56,8 +56,7 @@ export async function postgresCpus(): Promise<string | null> {
     // Read while the connection (and so its backend process) is still open.
     return await withClient(async (c) => {
       const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      const status = readFileSync(`/proc/${rows[0].pid}/status`, 'utf8');
-      return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
+      return cpusAllowed(rows[0].pid);
     });
   } catch {
     return null;

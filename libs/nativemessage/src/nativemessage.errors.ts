@@ -45,3 +45,8 @@ export class NativeMessageHandlerError extends NativeMessageError {
     );
   }
 }
+
+/** The message of a caught value, for logs (internal; not exported from the package). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { withTimeout } from '../inbox/with-timeout';
 import type { ResolvedNativeMessageOptions } from '../interfaces/nativemessage-options.interface';
 import { DEFAULT_RETRY_AFTER_SECONDS, NATIVEMESSAGE_OPTIONS } from '../nativemessage.constants';
+import { errorText } from '../nativemessage.errors';
 import { WebhookErrors } from '../webhook/webhook-http.exception';
 import type { VerifiedWebhook } from '../webhook/webhook-request';
 import { ClaimOutcome, DeliveryKeys, IdempotencyStore } from './idempotency-store';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The idempotency step of the request path, between validation and the events: claims a delivery in

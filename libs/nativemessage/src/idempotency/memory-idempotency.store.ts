@@ -140,10 +140,13 @@ export class MemoryIdempotencyStore extends IdempotencyStore {
       }
       this.head++;
     }
-    for (const entry of this.detached) {
-      if (entry.expiresAt <= t) {
-        this.remove(entry);
-        dropped++;
+    // Usually empty: only in-flight claims that the cap eviction had to pass wait here.
+    if (this.detached.size > 0) {
+      for (const entry of this.detached) {
+        if (entry.expiresAt <= t) {
+          this.remove(entry);
+          dropped++;
+        }
       }
     }
     this.compact();

@@ -15,7 +15,7 @@ import { NATIVEMESSAGE_OPTIONS, NATIVEMESSAGE_STORAGE_INBOX } from '../nativemes
 import { parseWebhookPayload } from '../validation/webhook-payload.parser';
 import { maskPhoneNumbers } from '../log-masking';
 import { NativeMessageMetrics } from '../metrics/nativemessage-metrics';
-import { NativeMessageHandlerError } from '../nativemessage.errors';
+import { errorText, NativeMessageHandlerError } from '../nativemessage.errors';
 import { backoffDelay } from './backoff';
 import { runInDispatchTransaction } from './dispatch-context';
 import type { NativeMessageEvent } from '../events/nativemessage.events';
@@ -23,9 +23,6 @@ import type { InboxEntry, NativeMessageInboxStore } from './inbox-store';
 
 /** A stored delivery that can never succeed: dead-lettered at once. */
 class PermanentFailure extends Error {}
-
-const errorText = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 /**
  * Publishes the events of inbox rows: at once for deliveries received by this process, by polling

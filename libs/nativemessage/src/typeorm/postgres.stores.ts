@@ -216,7 +216,7 @@ export class PostgresInboxStore extends NativeMessageInboxStore {
       text: ENQUEUE_BATCH,
       values: columns,
     });
-    const enqueued = new Set(rows.map((r) => r.body_sha256.trim()));
+    const enqueued = new Set(rows.map((r) => r.body_sha256));
     shas.forEach((sha, i) => {
       if (sha !== undefined && enqueued.has(sha)) outcomes[i] = 'enqueued';
     });

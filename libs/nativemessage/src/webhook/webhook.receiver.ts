@@ -14,6 +14,7 @@ import {
   NATIVEMESSAGE_OPTIONS,
   NATIVEMESSAGE_STORAGE_INBOX,
 } from '../nativemessage.constants';
+import { errorText } from '../nativemessage.errors';
 import type { ParsedWebhook } from '../validation/parsed-webhook';
 import { WebhookErrors } from './webhook-http.exception';
 import type { VerifiedWebhook } from './webhook-request';
@@ -30,8 +31,6 @@ export interface WebhookAcceptedBody {
 /** Fresh answer bodies: a host interceptor may add to them. */
 const ACCEPTED = (): WebhookAcceptedBody => ({ received: true });
 const IGNORED = (): WebhookAcceptedBody => ({ received: true, ignored: true });
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Hands a verified, validated delivery on: publishes its events now (`inline`), or commits it to the
